@@ -1,0 +1,58 @@
+/**
+ * Attribute words the embedded world can show, shared by the text parser (to tell "red cup"
+ * from "teddy bear"), the sim renderer (to recolour and scale), the sim Checker (to name the
+ * colour it sees) and the sim Editor (to read "make the car blue").
+ */
+export const colourRgb = {
+  red: [220, 38, 38],
+  orange: [249, 115, 22],
+  yellow: [234, 179, 8],
+  green: [22, 163, 74],
+  blue: [37, 99, 235],
+  purple: [147, 51, 234],
+  pink: [236, 72, 153],
+  brown: [146, 84, 38],
+  black: [30, 30, 30],
+  white: [245, 245, 245],
+  gray: [128, 128, 128],
+} as const satisfies Record<string, readonly [number, number, number]>;
+export type ColourName = keyof typeof colourRgb;
+export const colourNames = Object.keys(colourRgb) as ColourName[];
+
+const colourAliases: Record<string, ColourName> = { grey: "gray", violet: "purple", golden: "yellow", gold: "yellow" };
+
+export function asColourName(word: string): ColourName | undefined {
+  const lower = word.toLowerCase();
+  if (lower in colourRgb) return lower as ColourName;
+  return colourAliases[lower];
+}
+
+/** Size words scale an object's drawn size relative to its perspective size. */
+export const sizeFactors = {
+  tiny: 0.6,
+  small: 0.75,
+  little: 0.75,
+  big: 1.3,
+  large: 1.3,
+  huge: 1.5,
+  giant: 1.5,
+  tall: 1.2,
+} as const satisfies Record<string, number>;
+export type SizeWord = keyof typeof sizeFactors;
+
+export function sizeFactorOf(attributes: readonly string[]): number {
+  let factor = 1;
+  for (const attribute of attributes) {
+    const value = (sizeFactors as Record<string, number>)[attribute.toLowerCase()];
+    if (value !== undefined) factor = value;
+  }
+  return factor;
+}
+
+export function colourOf(attributes: readonly string[]): ColourName | undefined {
+  for (const attribute of attributes) {
+    const colour = asColourName(attribute);
+    if (colour) return colour;
+  }
+  return undefined;
+}
