@@ -1,0 +1,7 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Native image libraries stay outside the server bundle.
+  serverExternalPackages: ["@napi-rs/canvas", "sharp"],
+};
+
+module.exports = nextConfig;
