@@ -1,0 +1,258 @@
+import type { RasterImage } from "../image/raster";
+import { RoleError, type RoleName } from "../roles/errors";
+import type { RoleCallOptions } from "../roles/types";
+import type { LoopEvent } from "./events";
+import { deriveSeed } from "./seeds";
+import {
+  bestIterationIndex,
+  iterationBudgetSpent,
+  noImprovementFor,
+  sgIoUReached,
+  type StopCondition,
+} from "./stop-conditions";
+import {
+  defaultLoopSettings,
+  type IterationDurations,
+  type IterationRecord,
+  type IterationSeeds,
+  type LoopDependencies,
+  type LoopInput,
+  type LoopJudgement,
+  type LoopResult,
+  type LoopSettings,
+} from "./types";
+
+/**
+ * The Generate-Reflect-Edit loop.
+ *
+ * Iteration 0: the Diffuser draws the prompt, the Checker compares the image with the target, and
+ * `score` turns the detected graph into metrics. Every later iteration: the Actor reads the latest
+ * image, its critique and the instructions already tried, and writes one instruction; the Editor
+ * applies it to the latest image; the Checker and `score` judge the result. After each iteration
+ * the stop conditions are evaluated in this order, and the first that holds names the stop reason:
+ * target reached, budget spent, no improvement. If a Judge is given it then judges the best image.
+ *
+ * Failures: a role, `score` or a subscriber that throws ends the run with `run-error`, and the
+ * promise rejects with that very error (a RoleError keeps its role and code). Iterations that
+ * ended before it were already reported through their `iteration-end` events. A failing Judge
+ * fails the run too: one rule for every role. Invalid settings reject before `run-start`.
+ *
+ * Cancellation: the signal goes to every role call and is checked before each one. An abort
+ * noticed there, or a role call that throws RoleError "aborted" (or throws anything while the
+ * signal is aborted), cancels the run: the unfinished iteration is dropped and the run RESOLVES
+ * with stopReason "cancelled" and the iterations it has, after `run-end` - the best image so far
+ * is still worth keeping. Only when no iteration had completed is there nothing to resolve with:
+ * then the run emits `run-error` (code "aborted") and rejects with a RoleError "aborted".
+ * An abort arriving after the last role call has returned changes nothing.
+ */
+export async function runLoop(input: LoopInput, deps: LoopDependencies): Promise<LoopResult> {
+  const settings = resolveSettings(input);
+  const { target, prompt, seed, signal } = input;
+  const { roles, score } = deps;
+  const now = deps.now ?? (() => globalThis.performance.now());
+  const emit = async (event: LoopEvent) => {
+    await deps.onEvent?.(event);
+  };
+  const stopConditions: Array<[LoopResult["stopReason"], StopCondition]> = [
+    ["target-reached", sgIoUReached(settings.targetSgIoU)],
+    ["budget-spent", iterationBudgetSpent(settings.maxIterations)],
+    ["no-improvement", noImprovementFor(settings.patience)],
+  ];
+
+  const iterations: IterationRecord[] = [];
+  /** Where the run is, for `run-error`: the role is set only while its call is in flight. */
+  const position: { iteration: number; role?: RoleName } = { iteration: 0 };
+
+  async function call<T>(role: RoleName, iteration: number, invoke: (options: RoleCallOptions) => Promise<T>) {
+    const callSeed = deriveSeed(seed, iteration, role);
+    if (signal?.aborted) throw new Cancellation(role);
+    position.role = role;
+    const started = now();
+    let value: T;
+    try {
+      value = await invoke({ seed: callSeed, signal });
+    } catch (error) {
+      if (signal?.aborted || (error instanceof RoleError && error.code === "aborted")) throw new Cancellation(role, error);
+      throw error;
+    }
+    const durationMs = now() - started;
+    position.role = undefined;
+    return { value, durationMs, seed: callSeed };
+  }
+
+  async function runIteration(index: number, previous: IterationRecord | undefined): Promise<IterationRecord> {
+    position.iteration = index;
+    await emit({ type: "iteration-start", iteration: index });
+    const warnings: string[] = [];
+    const collect = (role: RoleName, list: readonly string[]) => warnings.push(...list.map((warning) => `${role}: ${warning}`));
+    const seeds: Partial<IterationSeeds> = {};
+    const durationsMs: Partial<IterationDurations> = {};
+    let image: RasterImage;
+    let instruction: string | undefined;
+
+    if (previous === undefined) {
+      const generated = await call("diffuser", index, (options) => roles.diffuser.generate(prompt, options));
+      image = generated.value.image;
+      seeds.diffuser = generated.seed;
+      durationsMs.diffuser = generated.durationMs;
+      collect("diffuser", generated.value.warnings);
+      const { durationMs } = generated;
+      await emit({ type: "image-end", iteration: index, role: "diffuser", image, warnings: generated.value.warnings, durationMs });
+    } else {
+      const history = iterations.flatMap((record) => (record.instruction === undefined ? [] : [record.instruction]));
+      const acted = await call("actor", index, (options) =>
+        roles.actor.act({ image: previous.image, target, critique: previous.critique, history }, options),
+      );
+      instruction = acted.value.instruction;
+      seeds.actor = acted.seed;
+      durationsMs.actor = acted.durationMs;
+      collect("actor", acted.value.warnings);
+      const edited = await call("editor", index, (options) => roles.editor.edit(previous.image, acted.value.instruction, options));
+      image = edited.value.image;
+      seeds.editor = edited.seed;
+      durationsMs.editor = edited.durationMs;
+      collect("editor", edited.value.warnings);
+      const { durationMs } = edited;
+      await emit({ type: "image-end", iteration: index, role: "editor", image, warnings: edited.value.warnings, durationMs });
+      await emit({ type: "edit-end", iteration: index, instruction, image });
+    }
+
+    const checked = await call("checker", index, (options) => roles.checker.check(image, target, options));
+    const { detected, critique } = checked.value;
+    collect("checker", checked.value.warnings);
+    const metrics = score(target, detected);
+    if (!Number.isFinite(metrics.sgIoU)) throw new TypeError(`score returned a non-finite SG-IoU (${metrics.sgIoU})`);
+    await emit({
+      type: "check-end",
+      iteration: index,
+      detected,
+      critique,
+      metrics,
+      warnings: checked.value.warnings,
+      durationMs: checked.durationMs,
+    });
+
+    const record: IterationRecord = {
+      index,
+      image,
+      detected,
+      critique,
+      metrics,
+      instruction,
+      warnings,
+      durationsMs: { ...durationsMs, checker: checked.durationMs },
+      seeds: { ...seeds, checker: checked.seed },
+    };
+    await emit({ type: "iteration-end", iteration: index, record });
+    iterations.push(record);
+    return record;
+  }
+
+  async function fail(error: unknown): Promise<never> {
+    try {
+      await emit({
+        type: "run-error",
+        iteration: position.iteration,
+        role: error instanceof RoleError ? error.role : position.role,
+        code: error instanceof RoleError ? error.code : "internal",
+        message: error instanceof Error ? error.message : String(error),
+        completedIterations: iterations.length,
+      });
+    } catch {
+      // The subscriber failed while hearing about a failure; the original error is the one to report.
+    }
+    throw error;
+  }
+
+  const startedAt = now();
+  let stopReason: LoopResult["stopReason"];
+  let judgement: LoopJudgement | undefined;
+  try {
+    await emit({
+      type: "run-start",
+      prompt,
+      target,
+      seed,
+      settings,
+      roles: {
+        diffuser: roles.diffuser.name,
+        checker: roles.checker.name,
+        actor: roles.actor.name,
+        editor: roles.editor.name,
+        ...(roles.judge ? { judge: roles.judge.name } : {}),
+      },
+    });
+    let reason: LoopResult["stopReason"] | undefined;
+    while (reason === undefined) {
+      await runIteration(iterations.length, iterations.at(-1));
+      reason = stopConditions.find(([, holds]) => holds({ iterations }))?.[0];
+    }
+    stopReason = reason;
+    const judge = roles.judge;
+    const best = bestIterationIndex(iterations);
+    const bestRecord = iterations[best];
+    if (judge && bestRecord) {
+      position.iteration = best;
+      const judged = await call("judge", best, (options) => judge.judge(bestRecord.image, prompt, options));
+      const { score: judgeScore, rationale, warnings } = judged.value;
+      judgement = { score: judgeScore, rationale, iteration: best, warnings, durationMs: judged.durationMs, seed: judged.seed };
+    }
+  } catch (error) {
+    if (!(error instanceof Cancellation)) return fail(error);
+    if (iterations.length === 0) {
+      const cause = error.cause ?? signal?.reason;
+      return fail(
+        error.cause instanceof RoleError
+          ? error.cause
+          : new RoleError(error.role, "aborted", "the run was aborted before its first iteration completed", false, { cause }),
+      );
+    }
+    stopReason = "cancelled";
+    judgement = undefined;
+  }
+
+  const best = bestIterationIndex(iterations);
+  const totalMs = now() - startedAt;
+  const result: LoopResult = { iterations, best, stopReason, ...(judgement ? { judgement } : {}), totalMs };
+  // Outside the try: a subscriber throwing on run-end rejects the run but gets no run-error after it.
+  await emit({
+    type: "run-end",
+    summary: {
+      iterationCount: iterations.length,
+      best,
+      bestMetrics: iterations[best]!.metrics,
+      stopReason,
+      ...(judgement ? { judgement } : {}),
+      totalMs,
+    },
+  });
+  return result;
+}
+
+/** Internal signal that the run was aborted; never escapes `runLoop`. */
+class Cancellation {
+  constructor(
+    readonly role: RoleName,
+    readonly cause?: unknown,
+  ) {}
+}
+
+/** Applies the defaults and rejects settings the loop cannot honour. */
+export function resolveSettings(input: Pick<LoopInput, "seed" | "maxIterations" | "targetSgIoU" | "patience">): LoopSettings {
+  const settings: LoopSettings = {
+    maxIterations: input.maxIterations ?? defaultLoopSettings.maxIterations,
+    targetSgIoU: input.targetSgIoU ?? defaultLoopSettings.targetSgIoU,
+    patience: input.patience ?? defaultLoopSettings.patience,
+  };
+  if (!Number.isSafeInteger(input.seed)) throw new RangeError(`seed must be a safe integer, got ${input.seed}`);
+  if (!Number.isInteger(settings.maxIterations) || settings.maxIterations < 1) {
+    throw new RangeError(`maxIterations counts the first generation and must be an integer >= 1, got ${settings.maxIterations}`);
+  }
+  if (!Number.isInteger(settings.patience) || settings.patience < 1) {
+    throw new RangeError(`patience must be an integer >= 1, got ${settings.patience}`);
+  }
+  if (!(settings.targetSgIoU >= 0 && settings.targetSgIoU <= 1)) {
+    throw new RangeError(`targetSgIoU must lie in [0, 1], got ${settings.targetSgIoU}`);
+  }
+  return settings;
+}

@@ -1,0 +1,106 @@
+import type { RasterImage } from "../image/raster";
+import type { Critique, Judgement, Roles } from "../roles/types";
+import type { SceneGraph } from "../scene-graph/schema";
+import type { LoopEvent } from "./events";
+
+/**
+ * The scores the loop steers by. Structurally the return type of `sceneGraphMetrics` in
+ * lib/pipeline/metrics, which the caller injects as `score`; the engine only reads `sgIoU`.
+ */
+export interface LoopMetrics {
+  sgIoU: number;
+  entityIoU: number;
+  relationIoU: number;
+}
+
+export type ScoreFunction = (target: SceneGraph, detected: SceneGraph) => LoopMetrics;
+
+/**
+ * Why a run ended. A resolved `LoopResult` carries one of the first four; "failed" is never in a
+ * resolved result (a failing run rejects) but belongs to the same vocabulary, so a subscriber can
+ * record it as the run's outcome when it sees `run-error`.
+ */
+export type StopReason = "target-reached" | "budget-spent" | "no-improvement" | "cancelled" | "failed";
+
+export interface LoopInput {
+  target: SceneGraph;
+  /** The text handed to the Diffuser (and to the Judge). */
+  prompt: string;
+  /** Run seed, a safe integer. Every role call's seed is derived from it (see seeds.ts). */
+  seed: number;
+  /**
+   * Total number of iterations, counting the first generation: iteration 0 is the Diffuser's
+   * image, iterations 1..maxIterations-1 are edits. Default 6 (one generation and up to five edits).
+   */
+  maxIterations?: number;
+  /** Stop as soon as an iteration reaches this SG-IoU. Default 1 (a perfect match). */
+  targetSgIoU?: number;
+  /** Stop when the best SG-IoU has not improved for this many consecutive iterations. Default 3. */
+  patience?: number;
+  signal?: AbortSignal;
+}
+
+export interface LoopDependencies {
+  roles: Roles;
+  score: ScoreFunction;
+  /** Millisecond clock for durations; default `performance.now`. */
+  now?: () => number;
+  /** Awaited for every event, in order: a slow subscriber slows the run (back-pressure). */
+  onEvent?: (event: LoopEvent) => void | Promise<void>;
+}
+
+/** The seed each role call of one iteration received. */
+export interface IterationSeeds {
+  diffuser?: number;
+  checker: number;
+  actor?: number;
+  editor?: number;
+}
+
+export interface IterationDurations {
+  diffuser?: number;
+  checker: number;
+  actor?: number;
+  editor?: number;
+}
+
+export interface IterationRecord {
+  index: number;
+  image: RasterImage;
+  detected: SceneGraph;
+  critique: Critique;
+  metrics: LoopMetrics;
+  /** The instruction that produced this iteration's image; undefined for iteration 0. */
+  instruction?: string;
+  /** Every role's warnings from this iteration, each prefixed "role: ". */
+  warnings: string[];
+  durationsMs: IterationDurations;
+  seeds: IterationSeeds;
+}
+
+export interface LoopJudgement extends Judgement {
+  /** The iteration judged (always the best one). */
+  iteration: number;
+  warnings: string[];
+  durationMs: number;
+  seed: number;
+}
+
+export interface LoopResult {
+  /** Completed iterations, in order; never empty. */
+  iterations: IterationRecord[];
+  /** Index of the iteration with the highest SG-IoU; ties go to the earliest. */
+  best: number;
+  stopReason: Exclude<StopReason, "failed">;
+  /** Present when a Judge was given and the run was not cancelled before it answered. */
+  judgement?: LoopJudgement;
+  totalMs: number;
+}
+
+export interface LoopSettings {
+  maxIterations: number;
+  targetSgIoU: number;
+  patience: number;
+}
+
+export const defaultLoopSettings: LoopSettings = { maxIterations: 6, targetSgIoU: 1, patience: 3 };
