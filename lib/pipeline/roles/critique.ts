@@ -40,6 +40,12 @@ export function buildCritique(target: SceneGraph, detected: SceneGraph, matches:
       .map((object) => ({ detectedId: object.id, label: object.label, ...(object.box ? { box: object.box } : {}) })),
     attributeMismatches,
     matches,
+    locations: Object.fromEntries(
+      Object.entries(matches).flatMap(([targetId, detectedId]) => {
+        const box = detectedById.get(detectedId)?.box;
+        return box ? [[targetId, box]] : [];
+      }),
+    ),
     summary: "",
   };
   critique.summary = summariseCritique(target, critique);

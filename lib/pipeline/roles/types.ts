@@ -56,6 +56,8 @@ export const critiqueSchema = z.object({
   attributeMismatches: z.array(attributeMismatchSchema),
   /** Detected object id for each found target object id. */
   matches: z.record(z.string(), z.string()),
+  /** Where each found target object was seen (target id -> box), so an Actor can say "the leftmost cup". */
+  locations: z.record(z.string(), boxSchema),
   summary: z.string(),
 });
 export type Critique = z.infer<typeof critiqueSchema>;

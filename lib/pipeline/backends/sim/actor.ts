@@ -1,0 +1,170 @@
+import { createRng, type Rng } from "./random";
+import { formatInstruction, type EditInstruction, type ObjectReference, type Ordinal } from "./instructions";
+import { classifyPredicate, inverseClass } from "../../metrics/predicates";
+import { centre } from "../../metrics/spatial-geometry";
+import { throwIfAborted } from "../../roles/errors";
+import type { Actor, ActorInput, RoleCallOptions, RoleResult } from "../../roles/types";
+import { colourOf, sizeFactors, type ColourName } from "../../scene-graph/vocabulary";
+import type { SceneGraph, SceneObject } from "../../scene-graph/schema";
+
+/**
+ * The embedded Actor: a stochastic policy over candidate edits derived from the Checker's
+ * critique. Its parameters are explicit so Reflection-GRPO can sample groups of edits and
+ * move them; `greedy` takes the most probable edit for deterministic runs.
+ *
+ * logit(edit) = kindWeight[kind] + severity(edit) - repeatPenalty * [instruction already tried]
+ * p(edit) = softmax(logit / temperature)
+ */
+export type EditKind = "add" | "remove" | "recolour" | "move-subject" | "move-object";
+
+export interface ActorPolicy {
+  kindWeights: Record<EditKind, number>;
+  /** Extra logit per target triple an edit can repair (objects in many triples matter more). */
+  severityWeight: number;
+  repeatPenalty: number;
+  temperature: number;
+  greedy: boolean;
+}
+
+export const defaultActorPolicy: ActorPolicy = {
+  kindWeights: { add: 2, "move-subject": 1.2, "move-object": 0.6, recolour: 0.8, remove: 0.3 },
+  severityWeight: 0.4,
+  repeatPenalty: 1.5,
+  temperature: 1,
+  greedy: true,
+};
+
+export interface EditProposal {
+  kind: EditKind;
+  edit: EditInstruction;
+  instruction: string;
+  logit: number;
+  probability: number;
+}
+
+/** Where the detected instances of a label sit, so the Actor can say "the leftmost cup". */
+type InstancePositions = Map<string, { targetId: string; x: number }[]>;
+
+/** Every edit the policy would consider for this critique, with its probability. */
+export function proposeEdits(input: Pick<ActorInput, "target" | "critique" | "history">, policy: ActorPolicy = defaultActorPolicy): EditProposal[] {
+  const { target, critique } = input;
+  const objects = new Map(target.objects.map((object) => [object.id, object]));
+  const instances = instancePositions(input);
+  const reference = (id: string) => referenceFor(objects.get(id)!, target, instances);
+  const triplesOf = (id: string) => critique.triples.filter((triple) => triple.subject === id || triple.object === id).length;
+  const drafts: { kind: EditKind; edit: EditInstruction; severity: number }[] = [];
+
+  for (const id of critique.missingObjects) {
+    const object = objects.get(id)!;
+    const anchored = critique.triples.find((triple) => triple.subject === id && !critique.missingObjects.includes(triple.object));
+    const subject = addReference(object);
+    if (anchored) {
+      const relation = classifyPredicate(anchored.predicate).geometricClass;
+      drafts.push({ kind: "add", edit: { kind: "add", subject, relation, anchor: reference(anchored.object) }, severity: triplesOf(id) });
+    } else {
+      const reverse = critique.triples.find((triple) => triple.object === id && !critique.missingObjects.includes(triple.subject));
+      const inverse = reverse ? inverseClass(classifyPredicate(reverse.predicate).geometricClass) : undefined;
+      drafts.push({
+        kind: "add",
+        edit: reverse && inverse ? { kind: "add", subject, relation: inverse, anchor: reference(reverse.subject) } : { kind: "add", subject },
+        severity: triplesOf(id),
+      });
+    }
+  }
+
+  for (const triple of critique.triples) {
+    if (triple.status !== "violated") continue;
+    const relation = classifyPredicate(triple.predicate).geometricClass;
+    drafts.push({ kind: "move-subject", edit: { kind: "move", subject: reference(triple.subject), relation, anchor: reference(triple.object) }, severity: 1 });
+    const inverse = inverseClass(relation);
+    if (inverse) {
+      drafts.push({ kind: "move-object", edit: { kind: "move", subject: reference(triple.object), relation: inverse, anchor: reference(triple.subject) }, severity: 1 });
+    }
+  }
+
+  for (const mismatch of critique.attributeMismatches) {
+    const wanted = colourOf(mismatch.expected);
+    if (!wanted) continue;
+    const object = objects.get(mismatch.objectId)!;
+    const seen = colourOf(mismatch.observed);
+    drafts.push({
+      kind: "recolour",
+      edit: { kind: "recolour", subject: { ...reference(mismatch.objectId), ...(seen ? { colour: seen } : { colour: undefined }) }, colour: wanted },
+      severity: triplesOf(object.id) * 0.5 + 0.5,
+    });
+  }
+
+  for (const extra of critique.extraObjects) {
+    drafts.push({ kind: "remove", edit: { kind: "remove", subject: { label: extra.label } }, severity: 0.5 });
+  }
+
+  const tried = new Set(input.history.map((line) => line.trim().toLowerCase()));
+  const scored = drafts.map((draft) => {
+    const instruction = formatInstruction(draft.edit);
+    const logit = policy.kindWeights[draft.kind] + policy.severityWeight * draft.severity - (tried.has(instruction) ? policy.repeatPenalty : 0);
+    return { ...draft, instruction, logit };
+  });
+  const unique = [...new Map(scored.map((proposal) => [proposal.instruction, proposal])).values()];
+  const maxLogit = Math.max(...unique.map((proposal) => proposal.logit));
+  const weights = unique.map((proposal) => Math.exp((proposal.logit - maxLogit) / policy.temperature));
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  return unique.map(({ kind, edit, instruction, logit }, index) => ({ kind, edit, instruction, logit, probability: weights[index]! / total }));
+}
+
+export function chooseEdit(proposals: EditProposal[], policy: ActorPolicy, rng: Rng): EditProposal | undefined {
+  if (proposals.length === 0) return undefined;
+  if (policy.greedy) return proposals.reduce((best, proposal) => (proposal.logit > best.logit ? proposal : best));
+  let draw = rng.next();
+  for (const proposal of proposals) {
+    draw -= proposal.probability;
+    if (draw <= 0) return proposal;
+  }
+  return proposals[proposals.length - 1];
+}
+
+export class SimActor implements Actor {
+  readonly name = "sim";
+  constructor(readonly policy: ActorPolicy = defaultActorPolicy) {}
+
+  async act(input: ActorInput, options: RoleCallOptions): Promise<RoleResult & { instruction: string }> {
+    throwIfAborted("actor", options.signal);
+    const proposals = proposeEdits(input, this.policy);
+    const chosen = chooseEdit(proposals, this.policy, createRng(options.seed));
+    if (!chosen) return { instruction: "keep the image as it is", warnings: ["actor: the critique lists no problem to fix"] };
+    return { instruction: chosen.instruction, warnings: [] };
+  }
+}
+
+function addReference(object: SceneObject): ObjectReference {
+  const size = object.attributes.find((attribute) => attribute in sizeFactors);
+  const colour: ColourName | undefined = colourOf(object.attributes);
+  return { label: object.label, ...(colour ? { colour } : {}), ...(size ? { size } : {}) };
+}
+
+/**
+ * Names a target object so the Editor can find it in the pixels: its label, and when the
+ * target holds several objects of that label, its place among the detected instances.
+ */
+function referenceFor(object: SceneObject, target: SceneGraph, instances: InstancePositions): ObjectReference {
+  const reference: ObjectReference = { label: object.label };
+  const siblings = target.objects.filter((candidate) => candidate.label === object.label);
+  if (siblings.length < 2) return reference;
+  const placed = instances.get(object.label) ?? [];
+  const position = placed.findIndex((instance) => instance.targetId === object.id);
+  if (placed.length < 2 || position < 0) return reference;
+  const ordinal: Ordinal | undefined = position === 0 ? "leftmost" : position === placed.length - 1 ? "rightmost" : undefined;
+  return ordinal ? { ...reference, ordinal } : reference;
+}
+
+function instancePositions(input: Pick<ActorInput, "target" | "critique">): InstancePositions {
+  const positions: InstancePositions = new Map();
+  for (const object of input.target.objects) {
+    const box = input.critique.locations[object.id];
+    if (!box) continue;
+    const list = positions.get(object.label) ?? [];
+    list.push({ targetId: object.id, x: centre(box).x });
+    positions.set(object.label, list);
+  }
+  for (const list of positions.values()) list.sort((a, b) => a.x - b.x);
+  return positions;
+}
