@@ -56,3 +56,41 @@ export function colourOf(attributes: readonly string[]): ColourName | undefined 
   }
   return undefined;
 }
+
+/**
+ * Common non-colour, non-size attribute words the text parser recognises before a noun
+ * ("a wooden table", "a fluffy dog"): materials, textures, states, ages and a few shapes, plus the
+ * attributes of the published LAION-SG example record. A word not listed here and not a colour or
+ * size word is read as part of the noun ("coffee table"), never silently dropped.
+ */
+export const descriptiveAttributes = [
+  // materials
+  "wooden", "metal", "metallic", "plastic", "glass", "stone", "ceramic", "leather", "paper", "cardboard",
+  "cotton", "woolen", "woollen", "wool", "silk", "rubber", "steel", "iron", "brick", "concrete", "marble",
+  "velvet", "denim", "furry", "fluffy", "feathery",
+  // textures and surfaces
+  "shiny", "glossy", "matte", "rough", "smooth", "soft", "hard", "striped", "spotted", "checkered", "plaid",
+  "rusty", "dusty", "muddy", "wet", "dry", "transparent", "reflective", "rocky", "sandy", "snowy", "grassy",
+  // age and state
+  "old", "new", "young", "ancient", "antique", "vintage", "modern", "broken", "empty", "full", "open", "closed",
+  "clean", "dirty", "hot", "cold", "warm", "frozen", "melting", "burning", "lit", "calm", "leafless", "bare",
+  "sleeping", "smiling", "happy", "sad", "cute", "angry", "wild", "fresh", "ripe", "rotten",
+  // shape and build
+  "round", "square", "rectangular", "triangular", "oval", "flat", "curved", "long", "short", "thin", "thick",
+  "fat", "slender", "heavy", "light", "wide", "narrow", "deep", "shallow",
+  // tone
+  "dark", "bright", "pale", "colorful", "colourful",
+] as const;
+
+const descriptiveAttributeSet: ReadonlySet<string> = new Set(descriptiveAttributes);
+
+/**
+ * True for colour words (and their aliases), size words and `descriptiveAttributes`. Own-property
+ * checks keep inherited names ("constructor", "toString") from passing as colours or sizes.
+ */
+export function isAttributeWord(word: string): boolean {
+  const lower = word.toLowerCase();
+  const colour = asColourName(lower);
+  if (typeof colour === "string" && Object.hasOwn(colourRgb, colour)) return true;
+  return Object.hasOwn(sizeFactors, lower) || descriptiveAttributeSet.has(lower);
+}
