@@ -4,4 +4,4 @@ const nextConfig = {
   serverExternalPackages: ["@napi-rs/canvas", "sharp"],
 };
 
-module.exports = nextConfig;
+export default nextConfig;
