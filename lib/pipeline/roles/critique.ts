@@ -1,4 +1,4 @@
-import { normaliseLabel } from "./labels";
+import { normaliseText } from "../metrics/scene-graph-iou";
 import type { Critique, TripleVerdict } from "./types";
 import { nodeText, type SceneGraph, type SceneObject } from "../scene-graph/schema";
 
@@ -20,7 +20,7 @@ export function buildCritique(target: SceneGraph, detected: SceneGraph, matches:
     const object = matches[relation.object];
     if (subject === undefined || object === undefined) return { ...relation, status: "missing" };
     const seen = detected.relations.find((candidate) => candidate.subject === subject && candidate.object === object);
-    if (seen && normaliseLabel(seen.predicate) === normaliseLabel(relation.predicate)) {
+    if (seen && normaliseText(seen.predicate) === normaliseText(relation.predicate)) {
       return { ...relation, status: "satisfied", observedPredicate: seen.predicate };
     }
     return { ...relation, status: "violated", ...(seen ? { observedPredicate: seen.predicate } : {}) };
@@ -53,8 +53,8 @@ export function buildCritique(target: SceneGraph, detected: SceneGraph, matches:
 }
 
 function sameAttributes(a: SceneObject, b: SceneObject): boolean {
-  const left = new Set(a.attributes.map(normaliseLabel));
-  const right = new Set(b.attributes.map(normaliseLabel));
+  const left = new Set(a.attributes.map(normaliseText));
+  const right = new Set(b.attributes.map(normaliseText));
   return left.size === right.size && [...left].every((attribute) => right.has(attribute));
 }
 

@@ -1,4 +1,4 @@
-import { normaliseLabel } from "./labels";
+import { normaliseText } from "../metrics/scene-graph-iou";
 import type { Relation, SceneGraph, SceneObject } from "../scene-graph/schema";
 
 /** Does the target relation hold between these two detected objects? (Checker-specific.) */
@@ -16,12 +16,12 @@ const MAX_ENUMERATED_GROUP = 6;
 export function matchObjects(target: SceneGraph, detected: readonly SceneObject[], relationHolds?: RelationJudge): Record<string, string> {
   const groups = new Map<string, { targets: SceneObject[]; candidates: SceneObject[] }>();
   for (const object of target.objects) {
-    const key = normaliseLabel(object.label);
+    const key = normaliseText(object.label);
     const group = groups.get(key) ?? { targets: [], candidates: [] };
     group.targets.push(object);
     groups.set(key, group);
   }
-  for (const object of detected) groups.get(normaliseLabel(object.label))?.candidates.push(object);
+  for (const object of detected) groups.get(normaliseText(object.label))?.candidates.push(object);
 
   const matches: Record<string, string> = {};
   // First pass: attributes only, so every group has a provisional assignment.
@@ -46,8 +46,8 @@ export function matchObjects(target: SceneGraph, detected: readonly SceneObject[
 }
 
 function attributeAgreement(a: SceneObject, b: SceneObject): number {
-  const wanted = new Set(a.attributes.map(normaliseLabel));
-  return b.attributes.filter((attribute) => wanted.has(normaliseLabel(attribute))).length;
+  const wanted = new Set(a.attributes.map(normaliseText));
+  return b.attributes.filter((attribute) => wanted.has(normaliseText(attribute))).length;
 }
 
 function bestAssignment(

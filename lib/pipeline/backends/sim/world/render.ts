@@ -95,7 +95,7 @@ export function paintOrder(objects: readonly PlacedObject[]): number[] {
 
 const recoloured = new Map<string, Uint8ClampedArray>();
 
-function spritePixels(library: SpriteLibrary, key: string, width: number, height: number, colour: ColourName | undefined): Uint8ClampedArray {
+export function spritePixels(library: SpriteLibrary, key: string, width: number, height: number, colour: ColourName | undefined): Uint8ClampedArray {
   const scaled = library.scaledSprite(key, width, height);
   if (!colour) return scaled;
   const cacheKey = `${key}:${width}x${height}:${colour}`;

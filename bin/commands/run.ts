@@ -1,0 +1,132 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { z } from "zod";
+import { CliError } from "../cli-error";
+import { createProgress } from "../terminal";
+import { createSimRoles } from "../../lib/pipeline/backends/sim";
+import { encodePng } from "../../lib/pipeline/image/png";
+import { runLoop } from "../../lib/pipeline/loop/engine";
+import type { LoopResult } from "../../lib/pipeline/loop/types";
+import { sceneGraphMetrics } from "../../lib/pipeline/metrics/scene-graph-iou";
+import { parseSceneGraphInput } from "../../lib/pipeline/scene-graph/parse-input";
+import { sceneGraphToPromptText } from "../../lib/pipeline/scene-graph/prompt-text";
+import type { SceneGraph } from "../../lib/pipeline/scene-graph/schema";
+
+const optionsSchema = z.object({
+  sceneGraph: z.string().optional(),
+  out: z.string().optional(),
+  maxIterations: z.coerce.number().int("--max-iterations must be a whole number").min(1, "--max-iterations must be at least 1").max(50, "--max-iterations must be at most 50"),
+  seed: z.coerce.number().int("--seed must be a whole number").min(0, "--seed must not be negative").max(2 ** 32 - 1, "--seed must be below 2^32"),
+  targetIou: z.coerce.number().min(0, "--target-iou must be between 0 and 1").max(1, "--target-iou must be between 0 and 1"),
+  patience: z.coerce.number().int("--patience must be a whole number").min(1, "--patience must be at least 1"),
+  json: z.boolean().optional(),
+});
+type RunOptions = z.infer<typeof optionsSchema>;
+
+export async function runCommand(prompt: string | undefined, rawOptions: unknown): Promise<void> {
+  const parsed = optionsSchema.safeParse(rawOptions);
+  if (!parsed.success) throw new CliError(parsed.error.issues[0]!.message);
+  const options = parsed.data;
+  const { target, diffuserPrompt } = await readTarget(prompt, options);
+
+  const outDir = path.resolve(options.out ?? path.join("runs-out", `${new Date().toISOString().replace(/[:.]/g, "-")}-seed${options.seed}`));
+  const roles = createSimRoles();
+  const progress = createProgress(process.stderr, options.maxIterations);
+  const result = await runLoop(
+    { target, prompt: diffuserPrompt, seed: options.seed, maxIterations: options.maxIterations, targetSgIoU: options.targetIou, patience: options.patience },
+    { roles, score: sceneGraphMetrics, onEvent: (event) => progress.update(event) },
+  );
+  progress.done();
+
+  const images = await writeTrajectory(outDir, target, diffuserPrompt, options, result);
+  if (options.json) {
+    process.stdout.write(JSON.stringify(jsonSummary(target, result, images), null, 2) + "\n");
+  } else {
+    process.stdout.write(iterationTable(result) + "\n");
+    process.stdout.write(`Wrote ${images.length} images and trajectory.json to ${outDir}\n`);
+  }
+}
+
+async function readTarget(prompt: string | undefined, options: RunOptions): Promise<{ target: SceneGraph; diffuserPrompt: string }> {
+  if (options.sceneGraph !== undefined && prompt !== undefined) throw new CliError("give either a prompt or --scene-graph, not both");
+  if (options.sceneGraph !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(options.sceneGraph, "utf8");
+    } catch (error) {
+      throw new CliError(`cannot read ${options.sceneGraph}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    const target = parseOrFail(text, options.sceneGraph);
+    return { target, diffuserPrompt: sceneGraphToPromptText(target) };
+  }
+  if (prompt === undefined || prompt.trim() === "") throw new CliError('the prompt is empty: give a prompt such as "a dog left of a bench", or --scene-graph FILE');
+  return { target: parseOrFail(prompt, "the prompt"), diffuserPrompt: prompt.trim() };
+}
+
+function parseOrFail(text: string, source: string): SceneGraph {
+  try {
+    return parseSceneGraphInput(text);
+  } catch (error) {
+    throw new CliError(`${source}: ${(error as Error).message}`);
+  }
+}
+
+async function writeTrajectory(outDir: string, target: SceneGraph, prompt: string, options: RunOptions, result: LoopResult): Promise<string[]> {
+  await mkdir(outDir, { recursive: true });
+  const images = await Promise.all(
+    result.iterations.map(async (iteration) => {
+      const file = path.join(outDir, `iteration-${String(iteration.index).padStart(2, "0")}.png`);
+      await writeFile(file, await encodePng(iteration.image));
+      return file;
+    }),
+  );
+  const trajectory = {
+    prompt,
+    target,
+    settings: { seed: options.seed, maxIterations: options.maxIterations, targetSgIoU: options.targetIou, patience: options.patience, backend: "sim" },
+    iterations: result.iterations.map(({ image: _image, ...iteration }, index) => ({ ...iteration, image: path.basename(images[index]!) })),
+    best: { index: result.best, metrics: result.iterations[result.best]!.metrics },
+    stopReason: result.stopReason,
+    ...(result.judgement ? { judgement: result.judgement } : {}),
+    totalMs: result.totalMs,
+  };
+  await writeFile(path.join(outDir, "trajectory.json"), JSON.stringify(trajectory, null, 2) + "\n");
+  return images;
+}
+
+export function jsonSummary(target: SceneGraph, result: LoopResult, images: string[]) {
+  return {
+    target,
+    iterations: result.iterations.map((iteration, index) => ({
+      index: iteration.index,
+      metrics: iteration.metrics,
+      instruction: iteration.instruction ?? null,
+      image: images[index]!,
+    })),
+    best: { index: result.best, metrics: result.iterations[result.best]!.metrics },
+    stopReason: result.stopReason,
+  };
+}
+
+export function iterationTable(result: LoopResult): string {
+  const header = ["iter", "SG-IoU", "Entity", "Relation", "ms", "instruction"];
+  const rows = result.iterations.map((iteration) => {
+    const ms = Object.values(iteration.durationsMs).reduce((sum: number, value) => sum + (value ?? 0), 0);
+    return [
+      String(iteration.index) + (iteration.index === result.best ? "*" : ""),
+      iteration.metrics.sgIoU.toFixed(3),
+      iteration.metrics.entityIoU.toFixed(3),
+      iteration.metrics.relationIoU.toFixed(3),
+      ms.toFixed(0),
+      iteration.instruction ?? "(generated)",
+    ];
+  });
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!))).join("  ");
+  const best = result.iterations[result.best]!;
+  return [
+    line(header),
+    ...rows.map(line),
+    `Best: iteration ${result.best} (SG-IoU ${best.metrics.sgIoU.toFixed(3)}); stopped: ${result.stopReason}.`,
+  ].join("\n");
+}

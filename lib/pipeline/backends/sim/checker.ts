@@ -1,0 +1,130 @@
+import { detectObjects, type Detection } from "./world/detect";
+import type { SpriteLibrary } from "./world/sprite-library";
+import type { WorldStyle } from "./world/world";
+import type { RasterImage } from "../../image/raster";
+import { canonicalPhrase, classifyPredicate } from "../../metrics/predicates";
+import { relationHolds, type GeometricClass, type Placement } from "../../metrics/spatial-geometry";
+import { buildCritique } from "../../roles/critique";
+import { throwIfAborted } from "../../roles/errors";
+import { matchObjects } from "../../roles/match-objects";
+import type { CheckResult, Checker, RoleCallOptions, RoleResult } from "../../roles/types";
+import type { Relation, SceneGraph, SceneObject } from "../../scene-graph/schema";
+import { asColourName, colourOf } from "../../scene-graph/vocabulary";
+
+/**
+ * The embedded Checker: pixels in, scene graph out. It follows LAION-SG's VLM protocol: it is
+ * told the target's object names and predicate names, finds the objects (the world detector),
+ * and for every target pair whose objects are both found it reports the relation it sees,
+ * choosing from the target's predicate vocabulary. So SG-IoU is 1 exactly when every target
+ * triple holds with the right attributes.
+ *
+ * Attributes it reports: colours, which it can see. Attributes the embedded world does not draw
+ * ("wooden", "old", size words) cannot be seen wrong, so a found object keeps the target's.
+ */
+export class SimChecker implements Checker {
+  readonly name = "sim";
+
+  constructor(
+    private readonly library: SpriteLibrary,
+    private readonly style: WorldStyle,
+  ) {}
+
+  async check(image: RasterImage, target: SceneGraph, options: RoleCallOptions): Promise<RoleResult & CheckResult> {
+    throwIfAborted("checker", options.signal);
+    const warnings: string[] = [];
+    const vocabulary = [...new Set(target.objects.map((object) => object.label))];
+    await this.library.load(vocabulary);
+    throwIfAborted("checker", options.signal);
+    const detections = detectObjects(image, vocabulary, this.library, this.style);
+
+    const seen: SceneObject[] = detections.map((detection, index) => ({
+      id: `det-${index}`,
+      label: detection.label,
+      attributes: this.recoloured(detection) ? [detection.colour] : [],
+      box: detection.box,
+      depth: detection.depth,
+    }));
+    const placements = new Map(seen.map((object, index) => [object.id, placementOf(detections[index]!)]));
+    const classes = new Map<string, GeometricClass>();
+    for (const relation of target.relations) {
+      const classified = classifyPredicate(relation.predicate);
+      classes.set(relation.predicate, classified.geometricClass);
+      if (classified.warning) warnings.push(classified.warning);
+    }
+    const matches = matchObjects(target, seen, (relation, subject, object) =>
+      relationHolds(classes.get(relation.predicate)!, placements.get(subject)!, placements.get(object)!),
+    );
+
+    const targetById = new Map(target.objects.map((object) => [object.id, object]));
+    const detectedObjects = seen.map((object, index) => {
+      const targetId = Object.keys(matches).find((id) => matches[id] === object.id);
+      const wanted = targetId ? targetById.get(targetId) : undefined;
+      return wanted ? { ...object, attributes: reportedAttributes(wanted, detections[index]!, this.recoloured(detections[index]!)) } : object;
+    });
+
+    const vocabularyPredicates = [...new Set(target.relations.map((relation) => relation.predicate))];
+    const relations: Relation[] = target.relations.flatMap((relation) => {
+      const subject = matches[relation.subject];
+      const object = matches[relation.object];
+      if (subject === undefined || object === undefined) return [];
+      const predicate = observedPredicate(relation.predicate, vocabularyPredicates, classes, placements.get(subject)!, placements.get(object)!);
+      return predicate ? [{ subject, predicate, object }] : [];
+    });
+
+    const detected: SceneGraph = { objects: detectedObjects, relations: dedupeRelations(relations) };
+    return { detected, critique: buildCritique(target, detected, matches), warnings: [...new Set(warnings)] };
+  }
+
+  /** A colour is worth naming when it is not the sprite's own (a blue dog, not a brown one). */
+  private recoloured(detection: Detection): boolean {
+    if (detection.label === "object") return false;
+    return detection.colour !== this.library.naturalColour(this.library.resolve(detection.label).key);
+  }
+}
+
+function placementOf(detection: Detection): Placement {
+  return { box: detection.box, depth: detection.depth };
+}
+
+/**
+ * The found object's attributes: the target's, with its colour word replaced by the colour seen
+ * (or the seen colour added when the object was drawn in a colour nobody asked for).
+ */
+function reportedAttributes(wanted: SceneObject, detection: Detection, recoloured: boolean): string[] {
+  const wantsColour = colourOf(wanted.attributes) !== undefined;
+  const kept = wanted.attributes.filter((attribute) => asColourName(attribute) === undefined);
+  if (wantsColour || recoloured) {
+    const colourIndex = wanted.attributes.findIndex((attribute) => asColourName(attribute) !== undefined);
+    const at = colourIndex >= 0 ? colourIndex : kept.length;
+    kept.splice(Math.min(at, kept.length), 0, detection.colour);
+  }
+  return kept;
+}
+
+/** Which phrase the Checker says for a pair: the target's if it holds, else another of the target's, else a plain one. */
+const reportOrder: GeometricClass[] = ["left", "right", "on", "under", "above", "below", "in-front", "behind", "inside", "touching", "near"];
+
+export function observedPredicate(
+  wanted: string,
+  vocabulary: readonly string[],
+  classes: ReadonlyMap<string, GeometricClass>,
+  subject: Placement,
+  object: Placement,
+): string | undefined {
+  const holds = (phrase: string) => relationHolds(classes.get(phrase) ?? classifyPredicate(phrase).geometricClass, subject, object);
+  if (holds(wanted)) return wanted;
+  const fromVocabulary = vocabulary.find(holds);
+  if (fromVocabulary) return fromVocabulary;
+  const seen = reportOrder.find((geometricClass) => relationHolds(geometricClass, subject, object));
+  return seen ? canonicalPhrase(seen) : undefined;
+}
+
+function dedupeRelations(relations: Relation[]): Relation[] {
+  const seen = new Set<string>();
+  return relations.filter((relation) => {
+    const key = `${relation.subject}\u0000${relation.predicate}\u0000${relation.object}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,279 @@
+import { detectObjects, type Detection } from "./world/detect";
+import { parseInstruction, InstructionParseError, referenceText, type EditInstruction, type ObjectReference } from "./instructions";
+import { groundedAt, insideFrame, proposeRelative, relationSatisfied, type ObjectSpec } from "./layout";
+import { createRng, type Rng } from "./random";
+import { analysePixels } from "./world/foreground";
+import { objectRect, spritePixels, type PlacedObject } from "./world/render";
+import type { SpriteLibrary } from "./world/sprite-library";
+import { backgroundRowColour, groundYOfDepth, horizonY, perspectiveHeight, SHADOW_MIN_FACTOR, type WorldStyle } from "./world/world";
+import { cloneRaster, type RasterImage } from "../../image/raster";
+import { intersectionArea, type GeometricClass } from "../../metrics/spatial-geometry";
+import { throwIfAborted } from "../../roles/errors";
+import type { Editor, RoleCallOptions, RoleResult } from "../../roles/types";
+import type { Box } from "../../scene-graph/schema";
+import { sizeFactorOf } from "../../scene-graph/vocabulary";
+
+/**
+ * The embedded image editor (the "inverse diffuser"). It sees only the image and the instruction:
+ * it parses the instruction, finds the objects it names by their pixels (the world's detector),
+ * erases the object (filling in the background), and draws it again where the instruction says,
+ * in front of or behind what is already there. Other pixels stay as they were. Where it moves
+ * something is a sampled choice (seeded), so a trainer can sample several edits of one state.
+ *
+ * An instruction it cannot follow (unparseable, or naming an object it cannot find) leaves the
+ * image unchanged and says so in the warnings.
+ */
+const PLACEMENT_TRIES = 60;
+/** A new placement may hide at most this share of another object's box (and vice versa). */
+const MAX_HIDDEN_SHARE = 0.4;
+
+export class SimEditor implements Editor {
+  readonly name = "sim";
+
+  constructor(
+    private readonly library: SpriteLibrary,
+    private readonly style: WorldStyle,
+  ) {}
+
+  async edit(image: RasterImage, instruction: string, options: RoleCallOptions): Promise<RoleResult & { image: RasterImage }> {
+    throwIfAborted("editor", options.signal);
+    let edit: EditInstruction;
+    try {
+      edit = parseInstruction(instruction);
+    } catch (error) {
+      if (!(error instanceof InstructionParseError)) throw error;
+      return { image, warnings: [`cannot follow the instruction, image unchanged: ${error.message}`] };
+    }
+    const labels = [edit.subject.label, ...("anchor" in edit && edit.anchor ? [edit.anchor.label] : [])];
+    await this.library.load(labels);
+    throwIfAborted("editor", options.signal);
+    const detections = detectObjects(image, labels, this.library, this.style);
+    const canvas = cloneRaster(image);
+    const rng = createRng(options.seed);
+    const outcome = this.apply(edit, canvas, detections, rng);
+    return outcome.ok ? { image: canvas, warnings: outcome.warnings } : { image, warnings: [`${outcome.reason}; image unchanged`] };
+  }
+
+  private apply(edit: EditInstruction, canvas: RasterImage, detections: Detection[], rng: Rng): { ok: true; warnings: string[] } | { ok: false; reason: string } {
+    const find = (reference: ObjectReference) => findObject(reference, detections);
+    switch (edit.kind) {
+      case "remove": {
+        const subject = find(edit.subject);
+        if (!subject) return { ok: false, reason: `cannot find ${referenceText(edit.subject)} to remove` };
+        this.erase(canvas, subject);
+        return { ok: true, warnings: [] };
+      }
+      case "recolour": {
+        const subject = find(edit.subject);
+        if (!subject) return { ok: false, reason: `cannot find ${referenceText(edit.subject)} to recolour` };
+        const placed = { ...this.asPlaced(subject), colour: edit.colour };
+        this.erase(canvas, subject);
+        this.draw(canvas, placed, detections.filter((other) => other !== subject));
+        return { ok: true, warnings: [] };
+      }
+      case "move":
+      case "add": {
+        const subject = edit.kind === "move" ? find(edit.subject) : undefined;
+        if (edit.kind === "move" && !subject) return { ok: false, reason: `cannot find ${referenceText(edit.subject)} to move` };
+        const anchor = edit.anchor ? find(edit.anchor) : undefined;
+        if (edit.anchor && !anchor) return { ok: false, reason: `cannot find ${referenceText(edit.anchor)} to place against` };
+        const spec = subject ? this.specOf(subject) : specFromReference(edit.subject);
+        const others = detections.filter((other) => other !== subject);
+        const target = this.choosePlacement(spec, edit.relation, anchor, others, rng);
+        if (!target) return { ok: false, reason: `found no free spot ${edit.relation ? "that satisfies the relation" : "for it"}` };
+        if (subject) this.erase(canvas, subject);
+        this.draw(canvas, target, others);
+        return { ok: true, warnings: [] };
+      }
+    }
+  }
+
+  /** A detection as the world would have placed it: its box becomes centre, base and height. */
+  private asPlaced(detection: Detection): PlacedObject {
+    const { width, height } = this.style;
+    const box = detection.box;
+    const natural = this.library.naturalColour(this.library.resolve(detection.label).key);
+    return {
+      label: detection.label,
+      ...(detection.colour !== natural ? { colour: detection.colour } : {}),
+      centreX: (box.x + box.width / 2) * width,
+      baseY: (box.y + box.height) * height,
+      height: box.height * height,
+      depth: detection.depth,
+      groundY: groundYOfDepth(detection.depth, this.style),
+    };
+  }
+
+  private specOf(detection: Detection): ObjectSpec {
+    const placed = this.asPlaced(detection);
+    return {
+      label: placed.label,
+      ...(placed.colour ? { colour: placed.colour } : {}),
+      sizeFactor: placed.height / perspectiveHeight(placed.groundY, 1, this.style),
+    };
+  }
+
+  private choosePlacement(
+    spec: ObjectSpec,
+    relation: GeometricClass | undefined,
+    anchor: Detection | undefined,
+    others: Detection[],
+    rng: Rng,
+  ): PlacedObject | undefined {
+    const anchorPlaced = anchor ? this.asPlaced(anchor) : undefined;
+    for (let attempt = 0; attempt < PLACEMENT_TRIES; attempt++) {
+      const candidate =
+        relation && anchorPlaced
+          ? proposeRelative(spec, relation, anchorPlaced, rng, this.library, this.style).subject
+          : groundedAt(spec, rng.range(40, this.style.width - 40), rng.range(horizonY(this.style) + 40, this.style.height - 2), this.style);
+      if (!insideFrame(candidate, this.library, this.style)) continue;
+      if (relation && anchorPlaced && !relationSatisfied(relation, candidate, anchorPlaced, this.library, this.style)) continue;
+      if (!this.keepsOthersVisible(candidate, others, anchor && (relation === "in-front" || relation === "behind" || relation === "inside") ? anchor : undefined)) continue;
+      return candidate;
+    }
+    return undefined;
+  }
+
+  private keepsOthersVisible(candidate: PlacedObject, others: Detection[], allowedOverlap: Detection | undefined): boolean {
+    const rect = objectRect(candidate, this.library);
+    const box: Box = { x: rect.left / this.style.width, y: rect.top / this.style.height, width: rect.width / this.style.width, height: rect.height / this.style.height };
+    return others.every((other) => {
+      const overlap = intersectionArea(box, other.box);
+      if (overlap === 0) return true;
+      const limit = other === allowedOverlap ? MAX_HIDDEN_SHARE : MAX_HIDDEN_SHARE / 2;
+      const hiddenShare = candidate.depth < other.depth ? overlap / (other.box.width * other.box.height) : overlap / (box.width * box.height);
+      return hiddenShare <= limit;
+    });
+  }
+
+  /**
+   * Paints the background over the object's own pixels (those that look like its sprite), and
+   * lifts its contact shadow. Pixels of nearer objects that covered it are left alone.
+   */
+  private erase(canvas: RasterImage, detection: Detection): void {
+    const placed = this.asPlaced(detection);
+    const rect = objectRect(placed, this.library);
+    const key = this.library.resolve(placed.label).key;
+    const sprite = spritePixels(this.library, key, rect.width, rect.height, placed.colour);
+    const { data, width, height } = canvas;
+    for (let j = 0; j < rect.height; j++) {
+      const y = rect.top + j;
+      if (y < 0 || y >= height) continue;
+      const [backgroundR, backgroundG, backgroundB] = backgroundRowColour(y, this.style);
+      for (let i = 0; i < rect.width; i++) {
+        const x = rect.left + i;
+        if (x < 0 || x >= width) continue;
+        const s = (j * rect.width + i) * 4;
+        const alpha = sprite[s + 3]!;
+        if (alpha === 0) continue;
+        const d = (y * width + x) * 4;
+        const t = alpha / 255;
+        // An opaque sprite pixel is the object's own only if it still shows the sprite's colour
+        // (otherwise something nearer covers it); soft edge pixels are always repainted.
+        const ownPixel = alpha < 255 || Math.abs(data[d]! - sprite[s]!) + Math.abs(data[d + 1]! - sprite[s + 1]!) + Math.abs(data[d + 2]! - sprite[s + 2]!) <= 24;
+        if (!ownPixel) continue;
+        data[d] = backgroundR;
+        data[d + 1] = backgroundG;
+        data[d + 2] = backgroundB;
+      }
+    }
+    this.liftShadow(canvas, placed, rect.width);
+  }
+
+  private liftShadow(canvas: RasterImage, placed: PlacedObject, objectWidth: number): void {
+    const analysis = analysePixels(canvas, this.style);
+    const rx = Math.max(4, objectWidth * 0.5);
+    const ry = Math.max(2, rx * 0.18);
+    const { data, width } = canvas;
+    for (let y = Math.max(horizonY(this.style), Math.ceil(placed.groundY - ry)); y <= Math.min(this.style.height - 1, placed.groundY + ry); y++) {
+      const [r, g, b] = backgroundRowColour(y, this.style);
+      for (let x = Math.max(0, Math.ceil(placed.centreX - rx)); x <= Math.min(width - 1, placed.centreX + rx); x++) {
+        const p = y * width + x;
+        if (!analysis.shadow[p]) continue;
+        data[p * 4] = r;
+        data[p * 4 + 1] = g;
+        data[p * 4 + 2] = b;
+      }
+    }
+  }
+
+  /** Draws the object with its shadow; it covers what is farther away and hides behind what is nearer. */
+  private draw(canvas: RasterImage, placed: PlacedObject, others: Detection[]): void {
+    const analysis = analysePixels(canvas, this.style);
+    const rect = objectRect(placed, this.library);
+    this.castShadow(canvas, placed, rect.width, analysis.foreground);
+    const key = this.library.resolve(placed.label).key;
+    const sprite = spritePixels(this.library, key, rect.width, rect.height, placed.colour);
+    const { data, width, height } = canvas;
+    const nearer = others.filter((other) => other.depth < placed.depth || (other.depth === placed.depth && (other.box.y + other.box.height) * height < placed.baseY));
+    for (let j = 0; j < rect.height; j++) {
+      const y = rect.top + j;
+      if (y < 0 || y >= height) continue;
+      for (let i = 0; i < rect.width; i++) {
+        const x = rect.left + i;
+        if (x < 0 || x >= width) continue;
+        const s = (j * rect.width + i) * 4;
+        const alpha = sprite[s + 3]!;
+        if (alpha === 0) continue;
+        const p = y * width + x;
+        if (analysis.foreground[p] && nearer.some((other) => contains(other.box, (x + 0.5) / width, (y + 0.5) / height))) continue;
+        const d = p * 4;
+        const t = alpha / 255;
+        data[d] = data[d]! + (sprite[s]! - data[d]!) * t;
+        data[d + 1] = data[d + 1]! + (sprite[s + 1]! - data[d + 1]!) * t;
+        data[d + 2] = data[d + 2]! + (sprite[s + 2]! - data[d + 2]!) * t;
+      }
+    }
+  }
+
+  private castShadow(canvas: RasterImage, placed: PlacedObject, objectWidth: number, foreground: Uint8Array): void {
+    const rx = Math.max(4, objectWidth * 0.5);
+    const ry = Math.max(2, rx * 0.18);
+    const { data, width } = canvas;
+    for (let y = Math.max(horizonY(this.style), Math.ceil(placed.groundY - ry)); y <= Math.min(this.style.height - 1, placed.groundY + ry); y++) {
+      const dy = (y - placed.groundY) / ry;
+      for (let x = Math.max(0, Math.ceil(placed.centreX - rx)); x <= Math.min(width - 1, placed.centreX + rx); x++) {
+        const dx = (x - placed.centreX) / rx;
+        const d2 = dx * dx + dy * dy;
+        const p = y * width + x;
+        if (d2 >= 1 || foreground[p]) continue;
+        const factor = Math.max(SHADOW_MIN_FACTOR, 1 - this.style.shadowStrength * (1 - d2));
+        data[p * 4] = data[p * 4]! * factor;
+        data[p * 4 + 1] = data[p * 4 + 1]! * factor;
+        data[p * 4 + 2] = data[p * 4 + 2]! * factor;
+      }
+    }
+  }
+}
+
+function contains(box: Box, x: number, y: number): boolean {
+  return x >= box.x && x <= box.x + box.width && y >= box.y && y <= box.y + box.height;
+}
+
+function specFromReference(reference: ObjectReference): ObjectSpec {
+  return { label: reference.label, ...(reference.colour ? { colour: reference.colour } : {}), sizeFactor: sizeFactorOf(reference.size ? [reference.size] : []) };
+}
+
+/** The detection an instruction's reference means: same label, preferring the named colour, then the ordinal. */
+export function findObject(reference: ObjectReference, detections: Detection[]): Detection | undefined {
+  const label = reference.label.toLowerCase();
+  let candidates = detections.filter((detection) => detection.label.toLowerCase() === label);
+  if (reference.colour) {
+    const coloured = candidates.filter((detection) => detection.colour === reference.colour);
+    if (coloured.length > 0) candidates = coloured;
+  }
+  if (candidates.length <= 1) return candidates[0];
+  const centreX = (detection: Detection) => detection.box.x + detection.box.width / 2;
+  switch (reference.ordinal) {
+    case "leftmost":
+      return candidates.reduce((best, detection) => (centreX(detection) < centreX(best) ? detection : best));
+    case "rightmost":
+      return candidates.reduce((best, detection) => (centreX(detection) > centreX(best) ? detection : best));
+    case "front":
+      return candidates.reduce((best, detection) => (detection.depth < best.depth ? detection : best));
+    case "back":
+      return candidates.reduce((best, detection) => (detection.depth > best.depth ? detection : best));
+    default:
+      return candidates.reduce((best, detection) => (detection.score > best.score ? detection : best));
+  }
+}
