@@ -183,7 +183,7 @@ function nounPhraseOrThrow(words: readonly string[], clause: string, builder: Gr
 class GraphBuilder {
   private readonly objects: SceneObject[] = [];
   private readonly relations: SceneGraph["relations"] = [];
-  private readonly groups = new Map<string, { ids: string[]; explicitCount: boolean }>();
+  private readonly groups = new Map<string, string[]>();
   private readonly perLabel = new Map<string, number>();
   private readonly relationKeys = new Set<string>();
 
@@ -197,14 +197,14 @@ class GraphBuilder {
   mention(phrase: NounPhrase, avoid: readonly string[] = []): string[] {
     const key = [...phrase.attributes, phrase.label].join(" ");
     const group = this.groups.get(key);
-    if (group && !group.ids.some((id) => avoid.includes(id))) {
-      if (phrase.explicitCount && group.ids.length !== phrase.count) {
-        throw this.error(`"${key}" is mentioned as ${phrase.count} and as ${group.ids.length} in the same prompt`);
+    if (group && !group.some((id) => avoid.includes(id))) {
+      if (phrase.explicitCount && group.length !== phrase.count) {
+        throw this.error(`"${key}" is mentioned as ${phrase.count} and as ${group.length} in the same prompt`);
       }
-      return group.ids;
+      return group;
     }
     const ids = Array.from({ length: phrase.count }, () => this.addObject(phrase));
-    if (!group) this.groups.set(key, { ids, explicitCount: phrase.explicitCount });
+    if (!group) this.groups.set(key, ids);
     return ids;
   }
 
