@@ -57,7 +57,7 @@ export function formatInstruction(edit: EditInstruction): string {
     case "remove":
       return `remove the extra ${[edit.subject.colour, edit.subject.label].filter(Boolean).join(" ")}`;
     case "recolour":
-      return `make ${referenceText({ ...edit.subject, colour: undefined })} ${edit.colour}`;
+      return `make ${referenceText(edit.subject)} ${edit.colour}`;
   }
 }
 

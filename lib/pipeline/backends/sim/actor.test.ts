@@ -1,0 +1,143 @@
+import { describe, expect, it } from "vitest";
+import { chooseEdit, defaultActorPolicy, proposeEdits, SimActor } from "./actor";
+import { createRng } from "./random";
+import { createRaster } from "../../image/raster";
+import { critiqueSchema, type Critique } from "../../roles/types";
+import type { SceneGraph } from "../../scene-graph/schema";
+
+const target: SceneGraph = {
+  objects: [
+    { id: "cup", label: "cup", attributes: ["red"] },
+    { id: "laptop", label: "laptop", attributes: [] },
+    { id: "dog", label: "dog", attributes: ["small"] },
+    { id: "car", label: "car", attributes: ["blue"] },
+  ],
+  relations: [
+    { subject: "cup", predicate: "left of", object: "laptop" },
+    { subject: "dog", predicate: "next to", object: "laptop" },
+  ],
+};
+
+function critique(overrides: Partial<Critique>): Critique {
+  return critiqueSchema.parse({
+    triples: [],
+    missingObjects: [],
+    extraObjects: [],
+    attributeMismatches: [],
+    matches: {},
+    locations: {},
+    summary: "",
+    ...overrides,
+  });
+}
+
+describe("proposeEdits", () => {
+  it("turns each kind of problem into a plain-language instruction", () => {
+    const proposals = proposeEdits({
+      target,
+      history: [],
+      critique: critique({
+        triples: [
+          { subject: "cup", predicate: "left of", object: "laptop", status: "violated", observedPredicate: "right of" },
+          { subject: "dog", predicate: "next to", object: "laptop", status: "missing" },
+        ],
+        missingObjects: ["dog"],
+        extraObjects: [{ detectedId: "d9", label: "cat" }],
+        attributeMismatches: [{ objectId: "car", expected: ["blue"], observed: ["red"] }],
+        matches: { cup: "d1", laptop: "d2", car: "d3" },
+      }),
+    });
+    const instructions = proposals.map((proposal) => proposal.instruction);
+    expect(instructions).toContain("add a small dog next to the laptop");
+    expect(instructions).toContain("move the cup to the left of the laptop");
+    expect(instructions).toContain("move the laptop to the right of the cup");
+    expect(instructions).toContain("make the red car blue");
+    expect(instructions).toContain("remove the extra cat");
+    expect(proposals.reduce((sum, proposal) => sum + proposal.probability, 0)).toBeCloseTo(1, 10);
+  });
+
+  it("uses 'bring ... in front of' for depth and names look-alike instances by position", () => {
+    const twoCups: SceneGraph = {
+      objects: [
+        { id: "a", label: "cup", attributes: [] },
+        { id: "b", label: "cup", attributes: [] },
+        { id: "lamp", label: "lamp", attributes: [] },
+      ],
+      relations: [
+        { subject: "b", predicate: "in front of", object: "lamp" },
+        { subject: "a", predicate: "left of", object: "lamp" },
+      ],
+    };
+    const proposals = proposeEdits({
+      target: twoCups,
+      history: [],
+      critique: critique({
+        triples: [
+          { subject: "b", predicate: "in front of", object: "lamp", status: "violated" },
+          { subject: "a", predicate: "left of", object: "lamp", status: "satisfied" },
+        ],
+        matches: { a: "d1", b: "d2", lamp: "d3" },
+        locations: {
+          a: { x: 0.1, y: 0.5, width: 0.1, height: 0.1 },
+          b: { x: 0.7, y: 0.5, width: 0.1, height: 0.1 },
+          lamp: { x: 0.4, y: 0.4, width: 0.1, height: 0.2 },
+        },
+      }),
+    });
+    expect(proposals.map((proposal) => proposal.instruction)).toContain("bring the rightmost cup in front of the lamp");
+  });
+
+  it("makes an instruction already tried less likely", () => {
+    const input = {
+      target,
+      critique: critique({
+        triples: [{ subject: "cup", predicate: "left of", object: "laptop", status: "violated" as const }],
+        matches: { cup: "d1", laptop: "d2" },
+      }),
+    };
+    const fresh = proposeEdits({ ...input, history: [] });
+    const repeated = proposeEdits({ ...input, history: ["move the cup to the left of the laptop"] });
+    const probability = (list: typeof fresh) => list.find((proposal) => proposal.instruction === "move the cup to the left of the laptop")!.probability;
+    expect(probability(repeated)).toBeLessThan(probability(fresh));
+  });
+});
+
+describe("chooseEdit", () => {
+  const proposals = proposeEdits({
+    target,
+    history: [],
+    critique: critique({
+      triples: [{ subject: "cup", predicate: "left of", object: "laptop", status: "violated" }],
+      attributeMismatches: [{ objectId: "car", expected: ["blue"], observed: ["red"] }],
+      matches: { cup: "d1", laptop: "d2", car: "d3" },
+    }),
+  });
+
+  it("greedy mode always takes the most probable edit", () => {
+    const best = proposals.reduce((top, proposal) => (proposal.probability > top.probability ? proposal : top));
+    for (const seed of [1, 2, 3]) expect(chooseEdit(proposals, defaultActorPolicy, createRng(seed))).toBe(best);
+  });
+
+  it("sampling mode draws edits in proportion to their probabilities", () => {
+    const policy = { ...defaultActorPolicy, greedy: false };
+    const rng = createRng(99);
+    const counts = new Map<string, number>();
+    const draws = 4000;
+    for (let draw = 0; draw < draws; draw++) {
+      const chosen = chooseEdit(proposals, policy, rng)!;
+      counts.set(chosen.instruction, (counts.get(chosen.instruction) ?? 0) + 1);
+    }
+    for (const proposal of proposals) {
+      expect((counts.get(proposal.instruction) ?? 0) / draws).toBeCloseTo(proposal.probability, 1);
+    }
+  });
+});
+
+describe("SimActor", () => {
+  it("says so when there is nothing to fix", async () => {
+    const actor = new SimActor();
+    const result = await actor.act({ image: createRaster(2, 2), target, critique: critique({}), history: [] }, { seed: 1 });
+    expect(result.instruction).toBe("keep the image as it is");
+    expect(result.warnings).toHaveLength(1);
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { formatInstruction, InstructionParseError, parseInstruction, type EditInstruction } from "./instructions";
+
+describe("the edit language", () => {
+  const edits: EditInstruction[] = [
+    { kind: "move", subject: { label: "cup", colour: "red" }, relation: "left", anchor: { label: "laptop" } },
+    { kind: "move", subject: { label: "lamp" }, relation: "in-front", anchor: { label: "chair" } },
+    { kind: "move", subject: { label: "cup", ordinal: "leftmost" }, relation: "on", anchor: { label: "teddy bear" } },
+    { kind: "add", subject: { label: "dog", size: "small" }, relation: "near", anchor: { label: "bench" } },
+    { kind: "add", subject: { label: "apple" } },
+    { kind: "remove", subject: { label: "cat" } },
+    { kind: "recolour", subject: { label: "car" }, colour: "blue" },
+  ];
+
+  it("reads back every instruction it writes", () => {
+    for (const edit of edits) expect(parseInstruction(formatInstruction(edit))).toEqual(edit);
+  });
+
+  it("writes the examples of the issue", () => {
+    expect(edits.map(formatInstruction)).toEqual([
+      "move the red cup to the left of the laptop",
+      "bring the lamp in front of the chair",
+      "move the leftmost cup on top of the teddy bear",
+      "add a small dog next to the laptop".replace("laptop", "bench"),
+      "add an apple",
+      "remove the extra cat",
+      "make the car blue",
+    ]);
+  });
+
+  it("understands paraphrases", () => {
+    expect(parseInstruction("Please place the cat on the left side of the sofa.")).toMatchObject({ kind: "move", relation: "left", anchor: { label: "sofa" } });
+    expect(parseInstruction("Put the dog so it is on top of the bench")).toMatchObject({ kind: "move", relation: "on" });
+    expect(parseInstruction("change the colour of the car to red")).toEqual({ kind: "recolour", subject: { label: "car" }, colour: "red" });
+    expect(parseInstruction("get rid of the umbrella")).toEqual({ kind: "remove", subject: { label: "umbrella" } });
+    expect(parseInstruction("insert a blue bird above the tree")).toMatchObject({ kind: "add", subject: { label: "bird", colour: "blue" }, relation: "above" });
+  });
+
+  it("reports what it cannot follow", () => {
+    expect(() => parseInstruction("")).toThrow(InstructionParseError);
+    expect(() => parseInstruction("move the cup over there")).toThrow(/no place to move to/);
+    expect(() => parseInstruction("dance with the cup")).toThrow(/unknown action "dance"/);
+    expect(() => parseInstruction("make the car sparkle")).toThrow(/no colour/);
+  });
+});
