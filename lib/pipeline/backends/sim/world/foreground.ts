@@ -1,0 +1,122 @@
+import type { RasterImage } from "../../../image/raster";
+import { luminance } from "./colour";
+import { backgroundRowColour, horizonY, SHADOW_MIN_FACTOR, type WorldStyle } from "./world";
+
+/**
+ * Pixel-level analysis of an image against the world's known background: which pixels are
+ * foreground (not sky/ground, not ground darkened by a shadow), which are shadowed ground, and
+ * every pixel's luminance. Uses only the pixels and the world style.
+ *
+ * Exports: PixelAnalysis, analysePixels, connectedComponents, Component.
+ */
+
+export interface PixelAnalysis {
+  readonly width: number;
+  readonly height: number;
+  readonly lum: Float32Array;
+  /** 1 where the pixel is not explained by the background (with or without shadow). */
+  readonly foreground: Uint8Array;
+  /** 1 where the pixel is ground darkened by a shadow. */
+  readonly shadow: Uint8Array;
+}
+
+const SKY_TOLERANCE = 5;
+const GROUND_TOLERANCE = 3.5;
+
+export function analysePixels(image: RasterImage, style: WorldStyle): PixelAnalysis {
+  const { width, height, data } = image;
+  if (width !== style.width || height !== style.height) {
+    throw new Error(`image is ${width}x${height} but the world style is ${style.width}x${style.height}`);
+  }
+  const lum = new Float32Array(width * height);
+  const foreground = new Uint8Array(width * height);
+  const shadow = new Uint8Array(width * height);
+  const horizon = horizonY(style);
+  for (let y = 0; y < height; y++) {
+    const [R, G, B] = backgroundRowColour(y, style);
+    const norm = R * R + G * G + B * B;
+    const ground = y >= horizon;
+    for (let x = 0, p = y * width, i = p * 4; x < width; x++, p++, i += 4) {
+      const r = data[i]!;
+      const g = data[i + 1]!;
+      const b = data[i + 2]!;
+      lum[p] = luminance(r, g, b);
+      if (!ground) {
+        if (Math.abs(r - R) > SKY_TOLERANCE || Math.abs(g - G) > SKY_TOLERANCE || Math.abs(b - B) > SKY_TOLERANCE) foreground[p] = 1;
+        continue;
+      }
+      const k = (r * R + g * G + b * B) / norm;
+      if (k < SHADOW_MIN_FACTOR - 0.03 || k > 1.02) {
+        foreground[p] = 1;
+        continue;
+      }
+      if (Math.abs(r - k * R) > GROUND_TOLERANCE || Math.abs(g - k * G) > GROUND_TOLERANCE || Math.abs(b - k * B) > GROUND_TOLERANCE) {
+        foreground[p] = 1;
+      } else if (k < 0.97) {
+        shadow[p] = 1;
+      }
+    }
+  }
+  return { width, height, lum, foreground, shadow };
+}
+
+export interface Component {
+  /** Pixel indices (y * width + x). */
+  pixels: Int32Array;
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+let stackBuffer: Int32Array | undefined;
+
+/**
+ * 8-connected components of `mask` (non-zero) restricted to `within` pixel indices when given.
+ * `scratch` must be a zeroed Int32Array of width*height; it is left zeroed.
+ */
+export function connectedComponents(mask: Uint8Array, width: number, height: number, seeds: ArrayLike<number>, scratch: Int32Array, minSize: number): Component[] {
+  const components: Component[] = [];
+  if (!stackBuffer || stackBuffer.length < width * height) stackBuffer = new Int32Array(width * height);
+  const stack = stackBuffer;
+  const visited: number[] = [];
+  for (let s = 0; s < seeds.length; s++) {
+    const seed = seeds[s]!;
+    if (!mask[seed] || scratch[seed]) continue;
+    let top = 0;
+    stack[top++] = seed;
+    scratch[seed] = 1;
+    const pixels: number[] = [];
+    let x0 = width;
+    let y0 = height;
+    let x1 = -1;
+    let y1 = -1;
+    while (top > 0) {
+      const p = stack[--top]!;
+      pixels.push(p);
+      const x = p % width;
+      const y = (p - x) / width;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+      for (let dy = -1; dy <= 1; dy++) {
+        const ny = y + dy;
+        if (ny < 0 || ny >= height) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = x + dx;
+          if (nx < 0 || nx >= width) continue;
+          const q = ny * width + nx;
+          if (mask[q] && !scratch[q]) {
+            scratch[q] = 1;
+            stack[top++] = q;
+          }
+        }
+      }
+    }
+    for (const p of pixels) visited.push(p);
+    if (pixels.length >= minSize) components.push({ pixels: Int32Array.from(pixels), x0, y0, x1, y1 });
+  }
+  for (const p of visited) scratch[p] = 0;
+  return components;
+}

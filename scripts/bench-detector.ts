@@ -1,0 +1,46 @@
+/**
+ * Benchmark of the sim world's pixel detector: N seeded random scenes (2-8 objects, look-alike
+ * label pool, ~40% recoloured, occlusion with every object >= 55% visible), rendered, then
+ * detected from pixels only. Prints identification, relation agreement, colour naming and
+ * median/p90 detection time.  Usage: npx tsx scripts/bench-detector.ts [scenes=1000] [firstSeed=1]
+ */
+import { detectObjects } from "../lib/pipeline/backends/sim/world/detect";
+import { emptyTally, tallyScene } from "../lib/pipeline/backends/sim/world/evaluate-detections";
+import { randomScene } from "../lib/pipeline/backends/sim/world/random-scenes";
+import { renderScene } from "../lib/pipeline/backends/sim/world/render";
+import { defaultSpriteLibrary } from "../lib/pipeline/backends/sim/world/sprite-library";
+import { defaultWorldStyle } from "../lib/pipeline/backends/sim/world/world";
+
+function percentile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
+async function main(): Promise<void> {
+  const count = Number(process.argv[2] ?? 1000);
+  const firstSeed = Number(process.argv[3] ?? 1);
+  const library = defaultSpriteLibrary();
+  const tally = emptyTally();
+  const detectTimes: number[] = [];
+  const renderTimes: number[] = [];
+  for (let seed = firstSeed; seed < firstSeed + count; seed++) {
+    const scene = await randomScene(seed, library, defaultWorldStyle);
+    const start = performance.now();
+    await renderScene(scene.layout, library);
+    renderTimes.push(performance.now() - start);
+    const t0 = performance.now();
+    const detections = detectObjects(scene.render.image, scene.candidates, library, defaultWorldStyle);
+    detectTimes.push(performance.now() - t0);
+    tallyScene(tally, seed, scene, detections);
+  }
+  const pct = (a: number, b: number) => `${((100 * a) / Math.max(1, b)).toFixed(2)}%`;
+  console.log(`scenes ${count} (seeds ${firstSeed}..${firstSeed + count - 1}), objects ${tally.objects}`);
+  console.log(`identification ${pct(tally.identified, tally.objects)}  (missed ${tally.missed}, wrong label ${tally.wrongLabel}, spurious ${tally.spurious})`);
+  console.log(`relation agreement ${pct(tally.relationsAgreeing, tally.relations)} over ${tally.relations} (pair, class) checks`);
+  console.log(`colour naming (recoloured) ${pct(tally.recolouredNamed, tally.recoloured)} of ${tally.recoloured}`);
+  console.log(`detectObjects ms: median ${percentile(detectTimes, 0.5).toFixed(1)}  p90 ${percentile(detectTimes, 0.9).toFixed(1)}  max ${Math.max(...detectTimes).toFixed(1)}`);
+  console.log(`renderScene ms (cached sprites): median ${percentile(renderTimes, 0.5).toFixed(1)}  p90 ${percentile(renderTimes, 0.9).toFixed(1)}`);
+  if (tally.failures.length > 0) console.log(`first failures:\n  ${tally.failures.slice(0, 25).join("\n  ")}`);
+}
+
+void main();
