@@ -133,7 +133,7 @@ export class SpriteLibrary {
 
   private lookupExact(text: string): string | undefined {
     const curated = curatedSprites[text];
-    if (curated) return this.keyByLabel.get(curated);
+    if (curated) return this.keyByLabel.get(curated.toLowerCase());
     return this.keyByLabel.get(text);
   }
 
