@@ -1,6 +1,6 @@
 import { insideFrame, proposeRelative, randomPlacement, relationSatisfied, visibleEnough, type ObjectSpec } from "./layout";
 import { createRng, type Rng } from "./random";
-import { renderScene, type PlacedObject } from "./world/render";
+import { renderScene, type PlacedObject, type SceneLayout } from "./world/render";
 import type { SpriteLibrary } from "./world/sprite-library";
 import type { WorldStyle } from "./world/world";
 import type { RasterImage } from "../../image/raster";
@@ -40,6 +40,7 @@ export const defaultDiffuserBehaviour: DiffuserBehaviour = {
 };
 
 const PLACEMENT_TRIES = 40;
+const LAYOUT_ATTEMPTS = 6;
 
 interface SpecNode extends ObjectSpec {
   id: string;
@@ -56,16 +57,23 @@ export class SimDiffuser implements Diffuser {
 
   async generate(prompt: string, options: RoleCallOptions): Promise<RoleResult & { image: RasterImage }> {
     throwIfAborted("diffuser", options.signal);
+    const { layout, warnings } = await this.compose(prompt, options.seed);
+    throwIfAborted("diffuser", options.signal);
+    const rendered = await renderScene(layout, this.library);
+    return { image: rendered.image, warnings: [...warnings, ...rendered.warnings] };
+  }
+
+  /**
+   * The layout `generate` would draw for this prompt and seed. The loop never sees it (roles
+   * exchange pixels only); tests and benchmarks use it as ground truth for the Checker.
+   */
+  async compose(prompt: string, seed: number): Promise<{ layout: SceneLayout; warnings: string[] }> {
     const warnings: string[] = [];
     const graph = this.read(prompt, warnings);
-    const rng = createRng(options.seed);
+    const rng = createRng(seed);
     const { specs, relations } = corrupt(graph, this.behaviour, rng);
     await this.library.load(specs.map((spec) => spec.label));
-    throwIfAborted("diffuser", options.signal);
-    const objects = this.layOut(specs, relations, rng);
-    const rendered = await renderScene({ style: this.style, objects }, this.library);
-    warnings.push(...rendered.warnings);
-    return { image: rendered.image, warnings };
+    return { layout: { style: this.style, objects: this.layOut(specs, relations, rng) }, warnings };
   }
 
   /** Text in, objects and attributes out; when the grammar fails, fall back to spotting nouns. */
@@ -85,19 +93,32 @@ export class SimDiffuser implements Diffuser {
     }
   }
 
+  /**
+   * Places anchors first, each related object against its anchor. A sequential layout can paint
+   * itself into a corner (an anchor at the bottom edge leaves no room "below" it), so it tries a
+   * few complete layouts and keeps the one that honours the most relations.
+   */
   private layOut(specs: SpecNode[], relations: HonouredRelation[], rng: Rng): PlacedObject[] {
-    const placed = new Map<string, PlacedObject>();
-    const order = placementOrder(specs, relations);
-    for (const spec of order) {
-      const constraints = relations.flatMap((relation): { relation: GeometricClass; anchorId: string }[] => {
-        if (relation.subject === spec.id && placed.has(relation.object)) return [{ relation: relation.relation, anchorId: relation.object }];
-        const inverse = inverseClass(relation.relation);
-        if (relation.object === spec.id && placed.has(relation.subject) && inverse) return [{ relation: inverse, anchorId: relation.subject }];
-        return [];
-      });
-      placed.set(spec.id, this.placeOne(spec, constraints, placed, rng));
+    let best: { objects: PlacedObject[]; honoured: number } | undefined;
+    for (let attempt = 0; attempt < LAYOUT_ATTEMPTS; attempt++) {
+      const placed = new Map<string, PlacedObject>();
+      let honoured = 0;
+      for (const spec of placementOrder(specs, relations)) {
+        const constraints = relations.flatMap((relation): { relation: GeometricClass; anchorId: string }[] => {
+          if (relation.subject === spec.id && placed.has(relation.object)) return [{ relation: relation.relation, anchorId: relation.object }];
+          const inverse = inverseClass(relation.relation);
+          if (relation.object === spec.id && placed.has(relation.subject) && inverse) return [{ relation: inverse, anchorId: relation.subject }];
+          return [];
+        });
+        const { object, satisfied } = this.placeOne(spec, constraints, placed, rng);
+        placed.set(spec.id, object);
+        if (satisfied) honoured += constraints.length;
+      }
+      const objects = specs.map((spec) => placed.get(spec.id)!);
+      if (!best || honoured > best.honoured) best = { objects, honoured };
+      if (honoured === relations.length) break;
     }
-    return specs.map((spec) => placed.get(spec.id)!);
+    return best!.objects;
   }
 
   private placeOne(
@@ -105,7 +126,7 @@ export class SimDiffuser implements Diffuser {
     constraints: { relation: GeometricClass; anchorId: string }[],
     placed: Map<string, PlacedObject>,
     rng: Rng,
-  ): PlacedObject {
+  ): { object: PlacedObject; satisfied: boolean } {
     const { library, style } = this;
     const acceptable = (candidate: PlacedObject, liftedAnchor?: { id: string; object: PlacedObject }) => {
       const scene = new Map(placed);
@@ -121,7 +142,7 @@ export class SimDiffuser implements Diffuser {
         const lifted = proposal.anchor ? { id: primary.anchorId, object: proposal.anchor } : undefined;
         if (acceptable(proposal.subject, lifted)) {
           if (lifted) placed.set(lifted.id, lifted.object);
-          return proposal.subject;
+          return { object: proposal.subject, satisfied: true };
         }
       }
     }
@@ -131,7 +152,7 @@ export class SimDiffuser implements Diffuser {
       if (insideFrame(candidate, library, style) && visibleEnough([...placed.values(), candidate], library, style)) break;
       candidate = randomPlacement(spec, rng, style);
     }
-    return candidate;
+    return { object: candidate, satisfied: constraints.length === 0 };
   }
 }
 
@@ -181,7 +202,9 @@ function placementOrder(specs: SpecNode[], relations: HonouredRelation[]): SpecN
   const byId = new Map(specs.map((spec) => [spec.id, spec]));
   const order: SpecNode[] = [];
   const visited = new Set<string>();
-  for (const root of specs) {
+  const subjects = new Set(relations.map((relation) => relation.subject));
+  const roots = [...specs.filter((spec) => !subjects.has(spec.id)), ...specs.filter((spec) => subjects.has(spec.id))];
+  for (const root of roots) {
     if (visited.has(root.id)) continue;
     const queue = [root.id];
     visited.add(root.id);

@@ -24,6 +24,10 @@ import { sizeFactorOf } from "../../scene-graph/vocabulary";
  * image unchanged and says so in the warnings.
  */
 const PLACEMENT_TRIES = 60;
+/** The detector's label for foreground it could not identify; the Editor cannot repaint those. */
+const UNKNOWN_LABEL = "object";
+/** Cleared shadow area is a little larger than the shadow, so no faint ring is left behind. */
+const SHADOW_CLEAR_MARGIN = 1.15;
 /** A new placement may hide at most this share of another object's box (and vice versa). */
 const MAX_HIDDEN_SHARE = 0.4;
 
@@ -60,15 +64,16 @@ export class SimEditor implements Editor {
       case "remove": {
         const subject = find(edit.subject);
         if (!subject) return { ok: false, reason: `cannot find ${referenceText(edit.subject)} to remove` };
-        this.erase(canvas, subject);
+        this.erase(canvas, subject, detections.filter((other) => other !== subject));
         return { ok: true, warnings: [] };
       }
       case "recolour": {
         const subject = find(edit.subject);
         if (!subject) return { ok: false, reason: `cannot find ${referenceText(edit.subject)} to recolour` };
         const placed = { ...this.asPlaced(subject), colour: edit.colour };
-        this.erase(canvas, subject);
-        this.draw(canvas, placed, detections.filter((other) => other !== subject));
+        const others = detections.filter((other) => other !== subject);
+        this.erase(canvas, subject, others);
+        this.draw(canvas, placed, others);
         return { ok: true, warnings: [] };
       }
       case "move":
@@ -81,7 +86,7 @@ export class SimEditor implements Editor {
         const others = detections.filter((other) => other !== subject);
         const target = this.choosePlacement(spec, edit.relation, anchor, others, rng);
         if (!target) return { ok: false, reason: `found no free spot ${edit.relation ? "that satisfies the relation" : "for it"}` };
-        if (subject) this.erase(canvas, subject);
+        if (subject) this.erase(canvas, subject, others);
         this.draw(canvas, target, others);
         return { ok: true, warnings: [] };
       }
@@ -92,10 +97,11 @@ export class SimEditor implements Editor {
   private asPlaced(detection: Detection): PlacedObject {
     const { width, height } = this.style;
     const box = detection.box;
-    const natural = this.library.naturalColour(this.library.resolve(detection.label).key);
+    const known = detection.label !== UNKNOWN_LABEL;
+    const recoloured = known && detection.colour !== this.library.naturalColour(this.library.resolve(detection.label).key);
     return {
       label: detection.label,
-      ...(detection.colour !== natural ? { colour: detection.colour } : {}),
+      ...(recoloured ? { colour: detection.colour } : {}),
       centreX: (box.x + box.width / 2) * width,
       baseY: (box.y + box.height) * height,
       height: box.height * height,
@@ -147,19 +153,27 @@ export class SimEditor implements Editor {
   }
 
   /**
-   * Paints the background over the object's own pixels (those that look like its sprite), and
-   * lifts its contact shadow. Pixels of nearer objects that covered it are left alone.
+   * Paints the background over the object's own pixels (those that still show its sprite) and
+   * over its contact shadow, then repaints, inside that cleared area only, what was behind it:
+   * the other objects' shadows and the named objects farther away (an inpainting that knows
+   * what those objects look like). Pixels of nearer objects that covered it are left alone.
    */
-  private erase(canvas: RasterImage, detection: Detection): void {
+  private erase(canvas: RasterImage, detection: Detection, others: Detection[]): void {
     const placed = this.asPlaced(detection);
     const rect = objectRect(placed, this.library);
-    const key = this.library.resolve(placed.label).key;
-    const sprite = spritePixels(this.library, key, rect.width, rect.height, placed.colour);
+    const sprite = spritePixels(this.library, this.library.resolve(placed.label).key, rect.width, rect.height, placed.colour);
     const { data, width, height } = canvas;
+    const cleared = new Uint8Array(width * height);
+    const clear = (p: number, y: number) => {
+      const [r, g, b] = backgroundRowColour(y, this.style);
+      data[p * 4] = r;
+      data[p * 4 + 1] = g;
+      data[p * 4 + 2] = b;
+      cleared[p] = 1;
+    };
     for (let j = 0; j < rect.height; j++) {
       const y = rect.top + j;
       if (y < 0 || y >= height) continue;
-      const [backgroundR, backgroundG, backgroundB] = backgroundRowColour(y, this.style);
       for (let i = 0; i < rect.width; i++) {
         const x = rect.left + i;
         if (x < 0 || x >= width) continue;
@@ -167,45 +181,48 @@ export class SimEditor implements Editor {
         const alpha = sprite[s + 3]!;
         if (alpha === 0) continue;
         const d = (y * width + x) * 4;
-        const t = alpha / 255;
         // An opaque sprite pixel is the object's own only if it still shows the sprite's colour
         // (otherwise something nearer covers it); soft edge pixels are always repainted.
-        const ownPixel = alpha < 255 || Math.abs(data[d]! - sprite[s]!) + Math.abs(data[d + 1]! - sprite[s + 1]!) + Math.abs(data[d + 2]! - sprite[s + 2]!) <= 24;
-        if (!ownPixel) continue;
-        data[d] = backgroundR;
-        data[d + 1] = backgroundG;
-        data[d + 2] = backgroundB;
+        const own = alpha < 255 || Math.abs(data[d]! - sprite[s]!) + Math.abs(data[d + 1]! - sprite[s + 1]!) + Math.abs(data[d + 2]! - sprite[s + 2]!) <= 24;
+        if (own) clear(y * width + x, y);
       }
     }
-    this.liftShadow(canvas, placed, rect.width);
-  }
+    const foreground = analysePixels(canvas, this.style).foreground;
+    forEachShadowPixel(placed, rect.width, this.style, SHADOW_CLEAR_MARGIN, (p, y) => {
+      if (!foreground[p]) clear(p, y);
+    });
 
-  private liftShadow(canvas: RasterImage, placed: PlacedObject, objectWidth: number): void {
-    const analysis = analysePixels(canvas, this.style);
-    const rx = Math.max(4, objectWidth * 0.5);
-    const ry = Math.max(2, rx * 0.18);
-    const { data, width } = canvas;
-    for (let y = Math.max(horizonY(this.style), Math.ceil(placed.groundY - ry)); y <= Math.min(this.style.height - 1, placed.groundY + ry); y++) {
-      const [r, g, b] = backgroundRowColour(y, this.style);
-      for (let x = Math.max(0, Math.ceil(placed.centreX - rx)); x <= Math.min(width - 1, placed.centreX + rx); x++) {
-        const p = y * width + x;
-        if (!analysis.shadow[p]) continue;
-        data[p * 4] = r;
-        data[p * 4 + 1] = g;
-        data[p * 4 + 2] = b;
-      }
+    const restore = (p: number) => cleared[p] === 1;
+    for (const other of others) {
+      const otherPlaced = this.asPlaced(other);
+      this.castShadow(canvas, otherPlaced, other.box.width * width, restore);
     }
+    const behind = others
+      .filter((other) => other.label !== UNKNOWN_LABEL && other.depth >= detection.depth)
+      .sort((a, b) => b.depth - a.depth);
+    for (const other of behind) this.paintSprite(canvas, this.asPlaced(other), restore);
   }
 
   /** Draws the object with its shadow; it covers what is farther away and hides behind what is nearer. */
   private draw(canvas: RasterImage, placed: PlacedObject, others: Detection[]): void {
-    const analysis = analysePixels(canvas, this.style);
+    const { width, height } = this.style;
+    const foreground = analysePixels(canvas, this.style).foreground;
     const rect = objectRect(placed, this.library);
-    this.castShadow(canvas, placed, rect.width, analysis.foreground);
-    const key = this.library.resolve(placed.label).key;
-    const sprite = spritePixels(this.library, key, rect.width, rect.height, placed.colour);
-    const { data, width, height } = canvas;
+    this.castShadow(canvas, placed, rect.width, (p) => !foreground[p]);
     const nearer = others.filter((other) => other.depth < placed.depth || (other.depth === placed.depth && (other.box.y + other.box.height) * height < placed.baseY));
+    this.paintSprite(canvas, placed, (p) => {
+      if (!foreground[p]) return true;
+      const x = ((p % width) + 0.5) / width;
+      const y = (Math.floor(p / width) + 0.5) / height;
+      return !nearer.some((other) => contains(other.box, x, y));
+    });
+  }
+
+  /** Alpha-composites the object's sprite onto the pixels `allowed` accepts. */
+  private paintSprite(canvas: RasterImage, placed: PlacedObject, allowed: (pixel: number) => boolean): void {
+    const rect = objectRect(placed, this.library);
+    const sprite = spritePixels(this.library, this.library.resolve(placed.label).key, rect.width, rect.height, placed.colour);
+    const { data, width, height } = canvas;
     for (let j = 0; j < rect.height; j++) {
       const y = rect.top + j;
       if (y < 0 || y >= height) continue;
@@ -214,9 +231,8 @@ export class SimEditor implements Editor {
         if (x < 0 || x >= width) continue;
         const s = (j * rect.width + i) * 4;
         const alpha = sprite[s + 3]!;
-        if (alpha === 0) continue;
         const p = y * width + x;
-        if (analysis.foreground[p] && nearer.some((other) => contains(other.box, (x + 0.5) / width, (y + 0.5) / height))) continue;
+        if (alpha === 0 || !allowed(p)) continue;
         const d = p * 4;
         const t = alpha / 255;
         data[d] = data[d]! + (sprite[s]! - data[d]!) * t;
@@ -226,22 +242,30 @@ export class SimEditor implements Editor {
     }
   }
 
-  private castShadow(canvas: RasterImage, placed: PlacedObject, objectWidth: number, foreground: Uint8Array): void {
-    const rx = Math.max(4, objectWidth * 0.5);
-    const ry = Math.max(2, rx * 0.18);
-    const { data, width } = canvas;
-    for (let y = Math.max(horizonY(this.style), Math.ceil(placed.groundY - ry)); y <= Math.min(this.style.height - 1, placed.groundY + ry); y++) {
-      const dy = (y - placed.groundY) / ry;
-      for (let x = Math.max(0, Math.ceil(placed.centreX - rx)); x <= Math.min(width - 1, placed.centreX + rx); x++) {
-        const dx = (x - placed.centreX) / rx;
-        const d2 = dx * dx + dy * dy;
-        const p = y * width + x;
-        if (d2 >= 1 || foreground[p]) continue;
-        const factor = Math.max(SHADOW_MIN_FACTOR, 1 - this.style.shadowStrength * (1 - d2));
-        data[p * 4] = data[p * 4]! * factor;
-        data[p * 4 + 1] = data[p * 4 + 1]! * factor;
-        data[p * 4 + 2] = data[p * 4 + 2]! * factor;
-      }
+  /** Darkens the ground under the object the way the renderer's contact shadow does. */
+  private castShadow(canvas: RasterImage, placed: PlacedObject, objectWidth: number, allowed: (pixel: number) => boolean): void {
+    const { data } = canvas;
+    forEachShadowPixel(placed, objectWidth, this.style, 1, (p, _y, d2) => {
+      if (!allowed(p)) return;
+      const factor = Math.max(SHADOW_MIN_FACTOR, 1 - this.style.shadowStrength * (1 - d2));
+      data[p * 4] = data[p * 4]! * factor;
+      data[p * 4 + 1] = data[p * 4 + 1]! * factor;
+      data[p * 4 + 2] = data[p * 4 + 2]! * factor;
+    });
+  }
+}
+
+/** The renderer's contact-shadow ellipse (render.ts), optionally grown by `scale`. */
+function forEachShadowPixel(placed: PlacedObject, objectWidth: number, style: WorldStyle, scale: number, visit: (pixel: number, y: number, d2: number) => void): void {
+  const rx = Math.max(4, objectWidth * 0.5) * scale;
+  const ry = Math.max(2, rx * 0.18) * scale;
+  const width = style.width;
+  for (let y = Math.max(horizonY(style), Math.ceil(placed.groundY - ry)); y <= Math.min(style.height - 1, Math.floor(placed.groundY + ry)); y++) {
+    const dy = (y - placed.groundY) / ry;
+    for (let x = Math.max(0, Math.ceil(placed.centreX - rx)); x <= Math.min(width - 1, Math.floor(placed.centreX + rx)); x++) {
+      const dx = (x - placed.centreX) / rx;
+      const d2 = dx * dx + dy * dy;
+      if (d2 < 1) visit(y * width + x, y, d2);
     }
   }
 }

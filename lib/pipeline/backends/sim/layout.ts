@@ -71,26 +71,31 @@ export function proposeRelative(
   const aspect = library.aspect(spec.label);
   const [nearLimit, farLimit] = groundRange(style);
   const clampGround = (y: number) => Math.min(farLimit, Math.max(nearLimit, y));
-  const besideGround = () => clampGround(anchor.groundY + rng.range(-25, 25));
+  const besideGround = () => clampGround(anchor.groundY + rng.range(-40, 25));
   const widthAt = (groundY: number) => perspectiveHeight(groundY, spec.sizeFactor, style) * aspect;
 
   switch (relation) {
     case "left":
     case "right": {
-      const groundY = besideGround();
+      // Beside it, sometimes a little farther back, where a smaller copy still fits in the frame.
+      const groundY = clampGround(anchor.groundY + rng.range(-90, 25));
       const half = widthAt(groundY) / 2;
       const gap = rng.range(4, 70);
       const centreX = relation === "left" ? rect.left - half - gap : rect.left + rect.width + half + gap;
       return { subject: groundedAt(spec, centreX, groundY, style) };
     }
-    case "near":
-    case "touching": {
-      const groundY = relation === "touching" ? anchor.groundY : besideGround();
-      const half = widthAt(groundY) / 2;
-      const gap = relation === "touching" ? rng.range(-2, 3) : rng.range(0, 30);
-      const side = rng.chance(0.5) ? -1 : 1;
-      const centreX = side < 0 ? rect.left - half - gap : rect.left + rect.width + half + gap;
+    case "near": {
+      // Centres closer than NEAR_DISTANCE: big neighbours may overlap a little.
+      const groundY = besideGround();
+      const reach = rect.width / 2 + widthAt(groundY) / 2;
+      const centreX = anchorCentre + (rng.chance(0.5) ? -1 : 1) * rng.range(0.45, 1) * reach;
       return { subject: groundedAt(spec, centreX, groundY, style) };
+    }
+    case "touching": {
+      const half = widthAt(anchor.groundY) / 2;
+      const gap = rng.range(-2, 3);
+      const centreX = rng.chance(0.5) ? rect.left - half - gap : rect.left + rect.width + half + gap;
+      return { subject: groundedAt(spec, centreX, anchor.groundY, style) };
     }
     case "in-front":
     case "behind": {
@@ -104,15 +109,16 @@ export function proposeRelative(
     case "above":
     case "on": {
       const height = perspectiveHeight(anchor.groundY, spec.sizeFactor, style) * (relation === "on" ? 0.8 : 1);
-      const baseY = relation === "on" ? rect.top + rng.range(0.04, 0.2) * rect.height : rect.top - rng.range(12, 60);
+      const baseY = relation === "on" ? rect.top + rng.range(0.04, 0.2) * rect.height : rect.top - rng.range(16, 60);
       const centreX = anchorCentre + rng.range(-0.2, 0.2) * rect.width;
       return {
         subject: { ...groundedAt(spec, centreX, anchor.groundY, style), baseY, height, depth: anchor.depth, groundY: anchor.groundY },
       };
     }
     case "below": {
-      // Nearer the camera and entirely lower in the picture than the anchor's base.
-      const gap = rng.range(10, 40);
+      // Nearer the camera and entirely lower in the picture than the anchor's base, with a gap
+      // wider than the contact tolerance so it cannot read as "on".
+      const gap = rng.range(16, 40);
       for (let groundY = anchor.baseY + gap; groundY <= farLimit; groundY += 4) {
         if (groundY - perspectiveHeight(groundY, spec.sizeFactor, style) >= anchor.baseY + gap) {
           return { subject: groundedAt(spec, anchorCentre + rng.range(-0.2, 0.2) * rect.width, groundY, style) };
