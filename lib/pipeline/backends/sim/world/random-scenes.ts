@@ -1,4 +1,5 @@
 import { colourNames, type ColourName } from "../../../scene-graph/vocabulary";
+import { createRng } from "../random";
 import { objectRect, renderScene, type PlacedObject, type RenderResult, type SceneLayout } from "./render";
 import type { SpriteLibrary } from "./sprite-library";
 import { depthOfGroundY, horizonY, perspectiveHeight, type WorldStyle } from "./world";
@@ -8,19 +9,8 @@ import { depthOfGroundY, horizonY, perspectiveHeight, type WorldStyle } from "./
  * with deliberate look-alike groups, ~40% recoloured, some stacked on another object, some
  * floating (shadow below the base), every object at least `minVisible` visible.
  *
- * Exports: mulberry32, lookAlikePool, randomScene.
+ * Exports: lookAlikePool, randomScene.
  */
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Labels for random scenes; rows are look-alike groups. */
 export const lookAlikePool: readonly string[] = [
@@ -52,7 +42,7 @@ function pick<T>(random: () => number, items: readonly T[]): T {
 
 /** A random scene satisfying the visibility constraint (retries placement up to 200 times). */
 export async function randomScene(seed: number, library: SpriteLibrary, style: WorldStyle, minVisible = 0.55): Promise<RandomScene> {
-  const random = mulberry32(seed);
+  const random = createRng(seed).next;
   const count = 2 + Math.floor(random() * 7);
   const labels = Array.from({ length: count }, () => pick(random, lookAlikePool));
   const distractors = Array.from({ length: 3 }, () => pick(random, lookAlikePool));
