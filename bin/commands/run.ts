@@ -12,20 +12,27 @@ import { parseSceneGraphInput } from "../../lib/pipeline/scene-graph/parse-input
 import { sceneGraphToPromptText } from "../../lib/pipeline/scene-graph/prompt-text";
 import type { SceneGraph } from "../../lib/pipeline/scene-graph/schema";
 
+const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+
 const optionsSchema = z.object({
   sceneGraph: z.string().optional(),
   out: z.string().optional(),
-  maxIterations: z.coerce.number().int("--max-iterations must be a whole number").min(1, "--max-iterations must be at least 1").max(50, "--max-iterations must be at most 50"),
-  seed: z.coerce.number().int("--seed must be a whole number").min(0, "--seed must not be negative").max(2 ** 32 - 1, "--seed must be below 2^32"),
-  targetIou: z.coerce.number().min(0, "--target-iou must be between 0 and 1").max(1, "--target-iou must be between 0 and 1"),
-  patience: z.coerce.number().int("--patience must be a whole number").min(1, "--patience must be at least 1"),
+  maxIterations: wholeNumber(1, 50),
+  seed: wholeNumber(0, 2 ** 32 - 1),
+  targetIou: z.coerce.number({ error: "must be a number" }).min(0, "must be between 0 and 1").max(1, "must be between 0 and 1"),
+  patience: wholeNumber(1),
   json: z.boolean().optional(),
 });
 type RunOptions = z.infer<typeof optionsSchema>;
 
 export async function runCommand(prompt: string | undefined, rawOptions: unknown): Promise<void> {
   const parsed = optionsSchema.safeParse(rawOptions);
-  if (!parsed.success) throw new CliError(parsed.error.issues[0]!.message);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const option = `--${String(issue.path[0]).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+    throw new CliError(`${option} ${issue.message}`);
+  }
   const options = parsed.data;
   const { target, diffuserPrompt } = await readTarget(prompt, options);
 
