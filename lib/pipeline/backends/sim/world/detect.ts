@@ -299,7 +299,8 @@ function searchBlob(scene: Scene, keys: string[], blob: Component, group: Bounds
         }
       }
     }
-    if (best) bestPerKey.push(best);
+    // Every rect of this key was rejected early: no hypothesis (the shared `rejected` has no key).
+    if (best && best !== rejected && Number.isFinite(best.score)) bestPerKey.push(best);
   }
   return bestPerKey.sort((a, b) => b.score - a.score);
 }
