@@ -19,6 +19,10 @@ export interface SpriteTemplate {
   readonly v: Float32Array;
   /** Indices into u/v of a sparse subset used by the coarse search. */
   readonly coarse: Int32Array;
+  /** u, v and per-level luminance of the coarse subset, contiguous for the search's inner loop. */
+  readonly coarseU: Float32Array;
+  readonly coarseV: Float32Array;
+  readonly coarseLevelLum: Float32Array[];
   /** Normalised span [min, max] of the sprite's extreme band on each side: top/bottom give u, left/right give v. */
   readonly extremes: { top: [number, number]; bottom: [number, number]; left: [number, number]; right: [number, number] };
   /** Per mip level: luminance at each sample (nearest-level bilinear at the normalised point). */
@@ -87,7 +91,19 @@ function buildTemplate(sprite: Sprite): SpriteTemplate {
     }
     return lum;
   });
-  return { key: sprite.key, aspect: sprite.aspect, fill: solid / alpha.length, u, v, coarse: Int32Array.from(coarse), levelLum, extremes: extremeSpans(alpha, width, height) };
+  return {
+    key: sprite.key,
+    aspect: sprite.aspect,
+    fill: solid / alpha.length,
+    u,
+    v,
+    coarse: Int32Array.from(coarse),
+    coarseU: Float32Array.from(coarse, (k) => u[k]!),
+    coarseV: Float32Array.from(coarse, (k) => v[k]!),
+    coarseLevelLum: levelLum.map((lum) => Float32Array.from(coarse, (k) => lum[k]!)),
+    levelLum,
+    extremes: extremeSpans(alpha, width, height),
+  };
 }
 
 function extremeSpans(alpha: Uint8Array, width: number, height: number): SpriteTemplate["extremes"] {

@@ -1,0 +1,85 @@
+import { refine, markExplained } from "./detect-refine";
+import type { Hypothesis, Scene } from "./detect-score";
+import { boundsOf, searchBlob, wholeBlob, type Bounds } from "./detect-search";
+import { connectedComponents, type Component } from "./foreground";
+
+/**
+ * Peeling: explains a group of nearly touching foreground components one object at a time, front
+ * first. Front objects are fully visible, so they explain most pixels and win first; their pixels
+ * are then marked explained and count as neutral occlusion for the objects behind. What no
+ * candidate explains becomes an "object" detection when it is a solid blob (not a thin rim).
+ *
+ * Exports: Found, groupComponents, peelGroup.
+ */
+
+export interface Found {
+  /** null: foreground no candidate explains (label "object"). */
+  hypothesis: Hypothesis | null;
+  bounds: Bounds;
+  score: number;
+}
+
+const MIN_BLOB = 80;
+const UNKNOWN_BLOB = 400;
+
+/** Union of components whose bboxes come within 3 px of each other. */
+export function groupComponents(components: Component[]): Component[][] {
+  const parent = components.map((_, index) => index);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  for (let a = 0; a < components.length; a++) {
+    for (let b = a + 1; b < components.length; b++) {
+      const ca = components[a]!;
+      const cb = components[b]!;
+      if (ca.x0 - 3 <= cb.x1 && cb.x0 - 3 <= ca.x1 && ca.y0 - 3 <= cb.y1 && cb.y0 - 3 <= ca.y1) parent[find(a)] = find(b);
+    }
+  }
+  const groups = new Map<number, Component[]>();
+  components.forEach((component, index) => {
+    const root = find(index);
+    const group = groups.get(root);
+    if (group) group.push(component);
+    else groups.set(root, [component]);
+  });
+  return [...groups.values()];
+}
+
+/** Reusable per-call buffers for connected components over the residual. */
+export interface PeelBuffers {
+  scratch: Int32Array;
+  work: Uint8Array;
+}
+
+export function peelGroup(scene: Scene, keys: readonly string[], group: Component[], buffers: PeelBuffers): Found[] {
+  const { width: W, height: H } = scene.analysis;
+  const bounds = boundsOf(group);
+  let residual: Int32Array = Int32Array.from(group.flatMap((component) => Array.from(component.pixels)));
+  const found: Found[] = [];
+  for (let iteration = 0; iteration < 16; iteration++) {
+    residual = residual.filter((p) => !scene.explained[p]);
+    if (residual.length < MIN_BLOB) break;
+    for (const p of residual) buffers.work[p] = 1;
+    const blobs = connectedComponents(buffers.work, W, H, residual, buffers.scratch, MIN_BLOB).sort((a, b) => b.pixels.length - a.pixels.length);
+    for (const p of residual) buffers.work[p] = 0;
+    const blob = blobs[0];
+    if (!blob) break;
+    let best = wholeBlob(scene, keys, blob);
+    if (best) best = refine(scene, best);
+    else {
+      const ranked = searchBlob(scene, keys, blob, bounds);
+      const top = ranked[0];
+      for (const candidate of ranked.slice(0, 3)) {
+        if (candidate.score < top!.score * 0.5 && candidate !== top) break;
+        const refined = refine(scene, candidate);
+        if (!best || refined.score > best.score) best = refined;
+      }
+    }
+    if (best && best.precision >= 0.5 && best.visible >= 0.3 && best.score > 0) {
+      markExplained(scene, best);
+      found.push({ hypothesis: best, bounds: { x0: best.left, y0: best.top, x1: best.left + best.width - 1, y1: best.top + best.height - 1 }, score: best.precision });
+      continue;
+    }
+    for (const p of blob.pixels) scene.explained[p] = 1;
+    if (blob.pixels.length >= UNKNOWN_BLOB) found.push({ hypothesis: null, bounds: blob, score: 0.2 });
+  }
+  return found;
+}

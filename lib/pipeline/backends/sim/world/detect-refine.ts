@@ -1,0 +1,81 @@
+import { luminance, luminanceMaps } from "./colour";
+import { exactScore, type Hypothesis, type Scene } from "./detect-score";
+import { spriteTemplate } from "./templates";
+
+/**
+ * Full-resolution refinement of a coarse hypothesis (height scan around its anchored corner,
+ * then position/height jitter, judged by the area-neutral fit), and marking the pixels an
+ * accepted detection explains so the objects behind it see them as neutral occlusion.
+ *
+ * Exports: refine, markExplained.
+ */
+
+function anchored(corner: number, x0: number, y0: number, x1: number, y1: number, width: number, height: number): { left: number; top: number } {
+  return { left: corner & 1 ? x1 + 1 - width : x0, top: corner & 2 ? y1 + 1 - height : y0 };
+}
+
+export function refine(scene: Scene, start: Hypothesis): Hypothesis {
+  const sprite = scene.library.spriteByKey(start.key);
+  const tpl = spriteTemplate(scene.library, start.key);
+  const widthOf = (height: number) => Math.max(1, Math.round(height * tpl.aspect));
+  const x1 = start.left + start.width - 1;
+  const y1 = start.top + start.height - 1;
+  let best = exactScore(scene, tpl, sprite, start, 2);
+  const span = Math.max(2, Math.ceil(start.height * 0.035));
+  for (let dh = -span; dh <= span; dh++) {
+    const height = start.height + dh;
+    if (dh === 0 || height < 8) continue;
+    const width = widthOf(height);
+    const { left, top } = anchored(start.corner, start.left, start.top, x1, y1, width, height);
+    const hypothesis = exactScore(scene, tpl, sprite, { key: start.key, left, top, width, height, corner: start.corner }, 2);
+    if (hypothesis.fit > best.fit) best = hypothesis;
+  }
+  for (let pass = 0; pass < 3; pass++) {
+    let improved = false;
+    const centre = best;
+    const lowest = pass === 0 ? 0 : -1;
+    const highest = pass === 0 ? 0 : 1;
+    for (let dy = -2; dy <= 2; dy++) {
+      for (let dx = -2; dx <= 2; dx++) {
+        for (let dh = lowest; dh <= highest; dh++) {
+          if (dx === 0 && dy === 0 && dh === 0) continue;
+          const height = centre.height + dh;
+          const rect = { key: start.key, left: centre.left + dx, top: centre.top + dy, width: widthOf(height), height, corner: centre.corner };
+          const hypothesis = exactScore(scene, tpl, sprite, rect, 2);
+          if (hypothesis.fit > best.fit) {
+            best = hypothesis;
+            improved = true;
+          }
+        }
+      }
+    }
+    if (!improved) break;
+  }
+  return exactScore(scene, tpl, sprite, best, 1);
+}
+
+/** Mark the pixels a detection explains: its sprite's edge pixels and interior pixels it matches. */
+export function markExplained(scene: Scene, hypothesis: Hypothesis): void {
+  const { lum, foreground, width: W, height: H } = scene.analysis;
+  const pixels = scene.library.scaledSprite(hypothesis.key, hypothesis.width, hypothesis.height);
+  const map = luminanceMaps[hypothesis.map]!;
+  for (let j = 0; j < hypothesis.height; j++) {
+    const y = hypothesis.top + j;
+    if (y < 0 || y >= H) continue;
+    for (let i = 0; i < hypothesis.width; i++) {
+      const x = hypothesis.left + i;
+      if (x < 0 || x >= W) continue;
+      const s = (j * hypothesis.width + i) * 4;
+      const a = pixels[s + 3]!;
+      if (a === 0) continue;
+      const p = y * W + x;
+      if (!foreground[p] || scene.explained[p]) continue;
+      if (a < 255) {
+        scene.explained[p] = 1;
+        continue;
+      }
+      const e = luminance(pixels[s]!, pixels[s + 1]!, pixels[s + 2]!) * map.scale + map.offset;
+      if (Math.abs(lum[p]! - e) <= 10) scene.explained[p] = 1;
+    }
+  }
+}

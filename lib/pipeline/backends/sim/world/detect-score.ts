@@ -1,0 +1,231 @@
+import { luminanceMaps } from "./colour";
+import type { PixelAnalysis } from "./foreground";
+import { mipFor, type Sprite, type SpriteLibrary } from "./sprite-library";
+import { expectedLuminance, type SpriteTemplate } from "./templates";
+
+/**
+ * How well one hypothesis (a candidate's sprite drawn at a rect) explains the image: luminance
+ * at template sample points compared under each recolouring's affine luminance map, with
+ * penalties for samples that land on background. Pixels already explained by a detection in
+ * front are neutral (occlusion). Two scorers:
+ * - coarse: ~56 sparse samples at the mip level's precomputed luminance, early rejection after
+ *   16 samples; allocation-free (the search calls it ~10^4 times per image);
+ * - exact: dense samples at the exact luminance the renderer's scaling contract predicts,
+ *   cached per drawn size for the duration of one detection call.
+ *
+ * Exports: Scene, createScene, Hypothesis, Rect, MAP_COUNT, CoarseProbe, coarseProbe,
+ * coarseScore, coarseHypothesis, exactScore, rejected.
+ */
+
+export interface Rect {
+  key: string;
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  /** Which corner of the anchoring bbox is fixed: bit 1 = right, bit 2 = bottom. */
+  corner: number;
+}
+
+export interface Hypothesis extends Rect {
+  /** Index into luminanceMaps: the recolouring that explains the pixels best. */
+  map: number;
+  /** Explained area: area per sample x (match - 1.5 miss - 3 background). */
+  score: number;
+  precision: number;
+  visible: number;
+  /** (match - 1.5 miss - 3 background) / samples in frame: area-neutral fit quality. */
+  fit: number;
+}
+
+/** Per detection call: the image analysis, which pixels detections already explain, caches. */
+export interface Scene {
+  readonly analysis: PixelAnalysis;
+  readonly explained: Uint8Array;
+  readonly library: SpriteLibrary;
+  /** Exact-score samples per `${key}:${width}x${height}` (this call only). */
+  readonly exactSamples: Map<string, ExactSamples>;
+}
+
+export function createScene(analysis: PixelAnalysis, library: SpriteLibrary): Scene {
+  return { analysis, explained: new Uint8Array(analysis.width * analysis.height), library, exactSamples: new Map() };
+}
+
+export const MAP_COUNT = luminanceMaps.length;
+const mapScale = Float64Array.from(luminanceMaps, (map) => map.scale);
+const mapOffset = Float64Array.from(luminanceMaps, (map) => map.offset);
+const coarseTolerance = Float64Array.from(luminanceMaps, (map) => 3 + 9 * Math.max(0.35, map.scale));
+const EXACT_TOLERANCE = 3.5;
+
+export const rejected: Hypothesis = { key: "", left: 0, top: 0, width: 0, height: 0, corner: 0, map: 0, score: -Infinity, precision: 0, visible: 0, fit: -Infinity };
+
+/** Coarse sample offsets and expected luminance of one key at one drawn size. */
+export interface CoarseProbe {
+  readonly template: SpriteTemplate;
+  width: number;
+  height: number;
+  readonly dx: Int32Array;
+  readonly dy: Int32Array;
+  expected: Float32Array;
+}
+
+export function coarseProbe(template: SpriteTemplate): CoarseProbe {
+  const n = template.coarse.length;
+  return { template, width: 0, height: 0, dx: new Int32Array(n), dy: new Int32Array(n), expected: template.coarseLevelLum[0]! };
+}
+
+/** Point the probe at a drawn size (cheap: n multiplications). */
+export function sizeProbe(probe: CoarseProbe, sprite: Sprite, width: number, height: number): void {
+  const tpl = probe.template;
+  probe.width = width;
+  probe.height = height;
+  for (let s = 0; s < probe.dx.length; s++) {
+    probe.dx[s] = Math.floor(tpl.coarseU[s]! * width);
+    probe.dy[s] = Math.floor(tpl.coarseV[s]! * height);
+  }
+  probe.expected = tpl.coarseLevelLum[sprite.mips.indexOf(mipFor(sprite, height))]!;
+}
+
+/** Sample tallies of the last scoring call (module scratch: scoring is synchronous). */
+const matches = new Int32Array(MAP_COUNT);
+const tally = { fg: 0, bg: 0, inFrame: 0, samples: 0 };
+
+/** Coarse score of the probe's size at (left, top); -Infinity when rejected early. */
+export function coarseScore(scene: Scene, probe: CoarseProbe, left: number, top: number): number {
+  const { lum, foreground, width: W, height: H } = scene.analysis;
+  const explained = scene.explained;
+  const { dx, dy, expected } = probe;
+  matches.fill(0);
+  let fg = 0;
+  let bg = 0;
+  let inFrame = 0;
+  const n = dx.length;
+  for (let s = 0; s < n; s++) {
+    if (s === 16) {
+      let most = 0;
+      for (let m = 0; m < MAP_COUNT; m++) if (matches[m]! > most) most = matches[m]!;
+      if (fg + bg - most > 8) return -Infinity;
+    }
+    const x = left + dx[s]!;
+    const y = top + dy[s]!;
+    if (x < 0 || y < 0 || x >= W || y >= H) continue;
+    inFrame++;
+    const p = y * W + x;
+    if (explained[p]) continue;
+    if (!foreground[p]) {
+      bg++;
+      continue;
+    }
+    fg++;
+    const e = expected[s]!;
+    const o = lum[p]!;
+    for (let m = 0; m < MAP_COUNT; m++) {
+      if (Math.abs(o - (mapScale[m]! * e + mapOffset[m]!)) <= coarseTolerance[m]!) matches[m]!++;
+    }
+  }
+  tally.fg = fg;
+  tally.bg = bg;
+  tally.inFrame = inFrame;
+  tally.samples = n;
+  return scoreOfTally(probe.template.fill, probe.width, probe.height);
+}
+
+function bestMap(): number {
+  let map = 0;
+  for (let m = 1; m < MAP_COUNT; m++) if (matches[m]! > matches[map]!) map = m;
+  return map;
+}
+
+function scoreOfTally(fill: number, width: number, height: number): number {
+  const match = matches[bestMap()]!;
+  const miss = tally.fg - match;
+  return ((width * height * fill) / Math.max(1, tally.samples)) * (match - 1.5 * miss - 3 * tally.bg);
+}
+
+function hypothesisOfTally(fill: number, rect: Rect): Hypothesis {
+  const map = bestMap();
+  const match = matches[map]!;
+  const miss = tally.fg - match;
+  const net = match - 1.5 * miss - 3 * tally.bg;
+  const counted = match + miss + tally.bg;
+  return {
+    key: rect.key,
+    left: rect.left,
+    top: rect.top,
+    width: rect.width,
+    height: rect.height,
+    corner: rect.corner,
+    map,
+    score: ((rect.width * rect.height * fill) / Math.max(1, tally.samples)) * net,
+    precision: counted > 0 ? match / counted : 0,
+    fit: tally.inFrame > 0 ? net / tally.inFrame : -Infinity,
+    visible: tally.inFrame > 0 ? match / tally.inFrame : 0,
+  };
+}
+
+/** The full coarse hypothesis at the probe's size (for the few rects the search keeps). */
+export function coarseHypothesis(scene: Scene, probe: CoarseProbe, left: number, top: number, corner: number): Hypothesis {
+  const rect = { key: probe.template.key, left, top, width: probe.width, height: probe.height, corner };
+  if (coarseScore(scene, probe, left, top) === -Infinity) return { ...rejected, ...rect };
+  return hypothesisOfTally(probe.template.fill, rect);
+}
+
+/** Dense sample offsets and exact expected luminance (NaN: a bilinear tap is not opaque). */
+interface ExactSamples {
+  readonly di: Int32Array;
+  readonly dj: Int32Array;
+  readonly expected: Float32Array;
+}
+
+function exactSamples(scene: Scene, tpl: SpriteTemplate, sprite: Sprite, width: number, height: number): ExactSamples {
+  const cacheKey = `${tpl.key}:${width}x${height}`;
+  const cached = scene.exactSamples.get(cacheKey);
+  if (cached) return cached;
+  const n = tpl.u.length;
+  const di = new Int32Array(n);
+  const dj = new Int32Array(n);
+  const expected = new Float32Array(n);
+  for (let k = 0; k < n; k++) {
+    di[k] = Math.floor(tpl.u[k]! * width);
+    dj[k] = Math.floor(tpl.v[k]! * height);
+    expected[k] = expectedLuminance(sprite, width, height, di[k]!, dj[k]!);
+  }
+  const samples = { di, dj, expected };
+  scene.exactSamples.set(cacheKey, samples);
+  return samples;
+}
+
+/** Exact score of `rect` over every `stride`-th dense sample. */
+export function exactScore(scene: Scene, tpl: SpriteTemplate, sprite: Sprite, rect: Rect, stride = 1): Hypothesis {
+  const { lum, foreground, width: W, height: H } = scene.analysis;
+  const explained = scene.explained;
+  const { di, dj, expected } = exactSamples(scene, tpl, sprite, rect.width, rect.height);
+  matches.fill(0);
+  let fg = 0;
+  let bg = 0;
+  let used = 0;
+  for (let k = 0; k < di.length; k += stride) {
+    const x = rect.left + di[k]!;
+    const y = rect.top + dj[k]!;
+    if (x < 0 || y < 0 || x >= W || y >= H) continue;
+    const e = expected[k]!;
+    if (e !== e) continue;
+    used++;
+    const p = y * W + x;
+    if (explained[p]) continue;
+    if (!foreground[p]) {
+      bg++;
+      continue;
+    }
+    fg++;
+    const o = lum[p]!;
+    for (let m = 0; m < MAP_COUNT; m++) {
+      if (Math.abs(o - (mapScale[m]! * e + mapOffset[m]!)) <= EXACT_TOLERANCE) matches[m]!++;
+    }
+  }
+  tally.fg = fg;
+  tally.bg = bg;
+  tally.inFrame = used;
+  tally.samples = used;
+  return hypothesisOfTally(tpl.fill, rect);
+}
