@@ -11,7 +11,13 @@ import { nodeText, type SceneGraph, type SceneObject } from "../scene-graph/sche
  *  - satisfied when the detected graph has the same predicate between the matched objects,
  *  - violated  otherwise (with the predicate the Checker did see, if any).
  */
-export function buildCritique(target: SceneGraph, detected: SceneGraph, matches: Record<string, string>): Critique {
+export function buildCritique(
+  target: SceneGraph,
+  detected: SceneGraph,
+  matches: Record<string, string>,
+  /** What the Checker saw between two detected objects when no target predicate fits (for the critique only). */
+  describePair?: (detectedSubjectId: string, detectedObjectId: string) => string | undefined,
+): Critique {
   const detectedById = new Map(detected.objects.map((object) => [object.id, object]));
   const matchedDetectedIds = new Set(Object.values(matches));
 
@@ -23,7 +29,8 @@ export function buildCritique(target: SceneGraph, detected: SceneGraph, matches:
     if (seen && normaliseText(seen.predicate) === normaliseText(relation.predicate)) {
       return { ...relation, status: "satisfied", observedPredicate: seen.predicate };
     }
-    return { ...relation, status: "violated", ...(seen ? { observedPredicate: seen.predicate } : {}) };
+    const observed = seen?.predicate ?? describePair?.(subject, object);
+    return { ...relation, status: "violated", ...(observed ? { observedPredicate: observed } : {}) };
   });
 
   const attributeMismatches = target.objects.flatMap((object) => {

@@ -15,8 +15,10 @@ import { asColourName, colourOf } from "../../scene-graph/vocabulary";
  * The embedded Checker: pixels in, scene graph out. It follows LAION-SG's VLM protocol: it is
  * told the target's object names and predicate names, finds the objects (the world detector),
  * and for every target pair whose objects are both found it reports the relation it sees,
- * choosing from the target's predicate vocabulary. So SG-IoU is 1 exactly when every target
- * triple holds with the right attributes.
+ * using only the target's predicate names (the target's own predicate when it holds, else
+ * another of the target's that does, else none). So SG-IoU is 1 exactly when every target
+ * triple holds with the right attributes. The critique still says in plain words what it saw
+ * between a violated pair ("right of"), which the scored graph must not contain.
  *
  * Attributes it reports: colours, which it can see. Attributes the embedded world does not draw
  * ("wooden", "old", size words) cannot be seen wrong, so a found object keeps the target's.
@@ -72,7 +74,8 @@ export class SimChecker implements Checker {
     });
 
     const detected: SceneGraph = { objects: detectedObjects, relations: dedupeRelations(relations) };
-    return { detected, critique: buildCritique(target, detected, matches), warnings: [...new Set(warnings)] };
+    const describePair = (subject: string, object: string) => plainRelation(placements.get(subject)!, placements.get(object)!);
+    return { detected, critique: buildCritique(target, detected, matches, describePair), warnings: [...new Set(warnings)] };
   }
 
   /** A colour is worth naming when it is not the sprite's own (a blue dog, not a brown one). */
@@ -101,9 +104,7 @@ function reportedAttributes(wanted: SceneObject, detection: Detection, recoloure
   return kept;
 }
 
-/** Which phrase the Checker says for a pair: the target's if it holds, else another of the target's, else a plain one. */
-const reportOrder: GeometricClass[] = ["left", "right", "on", "under", "above", "below", "in-front", "behind", "inside", "touching", "near"];
-
+/** The target's predicate if it holds, else another target predicate that holds, else none (LAION-SG protocol). */
 export function observedPredicate(
   wanted: string,
   vocabulary: readonly string[],
@@ -113,9 +114,14 @@ export function observedPredicate(
 ): string | undefined {
   const holds = (phrase: string) => relationHolds(classes.get(phrase) ?? classifyPredicate(phrase).geometricClass, subject, object);
   if (holds(wanted)) return wanted;
-  const fromVocabulary = vocabulary.find(holds);
-  if (fromVocabulary) return fromVocabulary;
-  const seen = reportOrder.find((geometricClass) => relationHolds(geometricClass, subject, object));
+  return vocabulary.find(holds);
+}
+
+/** The most telling plain phrase for how two objects stand, for the critique's sentence. */
+const plainOrder: GeometricClass[] = ["left", "right", "on", "under", "above", "below", "in-front", "behind", "inside", "touching", "near"];
+
+function plainRelation(subject: Placement, object: Placement): string | undefined {
+  const seen = plainOrder.find((geometricClass) => relationHolds(geometricClass, subject, object));
   return seen ? canonicalPhrase(seen) : undefined;
 }
 
