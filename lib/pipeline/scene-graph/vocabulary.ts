@@ -23,7 +23,7 @@ const colourAliases: Record<string, ColourName> = { grey: "gray", violet: "purpl
 
 export function asColourName(word: string): ColourName | undefined {
   const lower = word.toLowerCase();
-  if (lower in colourRgb) return lower as ColourName;
+  if (Object.hasOwn(colourRgb, lower)) return lower as ColourName;
   return colourAliases[lower];
 }
 
