@@ -161,7 +161,7 @@ export class SimEditor implements Editor {
   private erase(canvas: RasterImage, detection: Detection, others: Detection[]): void {
     const placed = this.asPlaced(detection);
     const rect = objectRect(placed, this.library);
-    const sprite = spritePixels(this.library, this.library.resolve(placed.label).key, rect.width, rect.height, placed.colour);
+    const sprite = spritePixels(this.library, this.library.resolve(placed.label).key, rect.width, rect.height, placed.colour, placed.label);
     const { data, width, height } = canvas;
     const cleared = new Uint8Array(width * height);
     const clear = (p: number, y: number) => {
@@ -221,7 +221,7 @@ export class SimEditor implements Editor {
   /** Alpha-composites the object's sprite onto the pixels `allowed` accepts. */
   private paintSprite(canvas: RasterImage, placed: PlacedObject, allowed: (pixel: number) => boolean): void {
     const rect = objectRect(placed, this.library);
-    const sprite = spritePixels(this.library, this.library.resolve(placed.label).key, rect.width, rect.height, placed.colour);
+    const sprite = spritePixels(this.library, this.library.resolve(placed.label).key, rect.width, rect.height, placed.colour, placed.label);
     const { data, width, height } = canvas;
     for (let j = 0; j < rect.height; j++) {
       const y = rect.top + j;

@@ -2,7 +2,8 @@ import type { RasterImage } from "../../../image/raster";
 import type { Box } from "../../../scene-graph/schema";
 import type { ColourName } from "../../../scene-graph/vocabulary";
 import { recolourSprite } from "./colour";
-import type { SpriteLibrary } from "./sprite-library";
+import { FALLBACK_KEY, type SpriteLibrary } from "./sprite-library";
+import { printLabel } from "./fallback-label";
 import { backgroundPixels, horizonY, SHADOW_MIN_FACTOR, type WorldStyle } from "./world";
 
 /**
@@ -95,14 +96,27 @@ export function paintOrder(objects: readonly PlacedObject[]): number[] {
 
 const recoloured = new Map<string, Uint8ClampedArray>();
 
-export function spritePixels(library: SpriteLibrary, key: string, width: number, height: number, colour: ColourName | undefined): Uint8ClampedArray {
+/**
+ * The pixels drawn for one object: the sprite scaled to width x height, recoloured when asked,
+ * and, for the fallback sprite, with the object's label printed on it. Cached (LRU-ish).
+ */
+export function spritePixels(
+  library: SpriteLibrary,
+  key: string,
+  width: number,
+  height: number,
+  colour: ColourName | undefined,
+  label?: string,
+): Uint8ClampedArray {
   const scaled = library.scaledSprite(key, width, height);
-  if (!colour) return scaled;
-  const cacheKey = `${key}:${width}x${height}:${colour}`;
+  const printed = key === FALLBACK_KEY && label !== undefined;
+  if (!colour && !printed) return scaled;
+  const cacheKey = `${key}:${width}x${height}:${colour ?? ""}:${printed ? label : ""}`;
   let pixels = recoloured.get(cacheKey);
   if (!pixels) {
     pixels = new Uint8ClampedArray(scaled);
-    recolourSprite(pixels, colour);
+    if (colour) recolourSprite(pixels, colour);
+    if (printed) pixels = printLabel(pixels, width, height, label);
     if (recoloured.size > 400) recoloured.delete(recoloured.keys().next().value!);
     recoloured.set(cacheKey, pixels);
   }
@@ -166,7 +180,7 @@ export async function renderScene(layout: SceneLayout, library: SpriteLibrary): 
   const solidCount = new Array<number>(objects.length).fill(0);
   for (const index of paintOrder(objects)) {
     const rect = rects[index]!;
-    const pixels = spritePixels(library, keys[index]!, rect.width, rect.height, objects[index]!.colour);
+    const pixels = spritePixels(library, keys[index]!, rect.width, rect.height, objects[index]!.colour, objects[index]!.label);
     let solid = 0;
     for (let j = 0; j < rect.height; j++) {
       const y = rect.top + j;
