@@ -21,6 +21,8 @@ export interface Found {
 
 const MIN_BLOB = 80;
 const UNKNOWN_BLOB = 400;
+/** Minimum solid core (pixels surviving a 5x5 erosion) of a residual worth explaining. */
+const MIN_CORE = 150;
 
 /** Union of components whose bboxes come within 3 px of each other. */
 export function groupComponents(components: Component[]): Component[][] {
@@ -59,9 +61,15 @@ export function peelGroup(scene: Scene, keys: readonly string[], group: Componen
     if (residual.length < MIN_BLOB) break;
     for (const p of residual) buffers.work[p] = 1;
     const blobs = connectedComponents(buffers.work, W, H, residual, buffers.scratch, MIN_BLOB).sort((a, b) => b.pixels.length - a.pixels.length);
-    for (const p of residual) buffers.work[p] = 0;
     const blob = blobs[0];
+    const core = blob ? solidCore(blob, buffers.work, W, H) : 0;
+    for (const p of residual) buffers.work[p] = 0;
     if (!blob) break;
+    if (core < MIN_CORE) {
+      // A thin rim (edges a detection did not quite explain, an editor's leftover): not an object.
+      for (const p of blob.pixels) scene.explained[p] = 1;
+      continue;
+    }
     let best = wholeBlob(scene, keys, blob);
     if (best) best = refine(scene, best);
     else {
@@ -82,4 +90,26 @@ export function peelGroup(scene: Scene, keys: readonly string[], group: Componen
     if (blob.pixels.length >= UNKNOWN_BLOB) found.push({ hypothesis: null, bounds: blob, score: 0.2 });
   }
   return found;
+}
+
+/** Pixels of `blob` whose 5x5 neighbourhood lies entirely in `mask`: what survives eroding away thin rims. */
+function solidCore(blob: Component, mask: Uint8Array, width: number, height: number): number {
+  let core = 0;
+  for (const p of blob.pixels) {
+    const x = p % width;
+    const y = (p - x) / width;
+    if (x < 2 || y < 2 || x >= width - 2 || y >= height - 2) continue;
+    let solid = true;
+    for (let dy = -2; dy <= 2 && solid; dy++) {
+      const row = p + dy * width;
+      for (let dx = -2; dx <= 2; dx++) {
+        if (!mask[row + dx]) {
+          solid = false;
+          break;
+        }
+      }
+    }
+    if (solid) core++;
+  }
+  return core;
 }

@@ -86,12 +86,19 @@ export function sizeProbe(probe: CoarseProbe, sprite: Sprite, width: number, hei
   probe.expected = tpl.coarseLevelLum[sprite.mips.indexOf(mipFor(sprite, height))]!;
 }
 
+/** Work counters for benchmarks and tests (samples compared). */
+export const scoreStats = { coarseSamples: 0, exactSamples: 0 };
+
 /** Sample tallies of the last scoring call (module scratch: scoring is synchronous). */
 const matches = new Int32Array(MAP_COUNT);
 const tally = { fg: 0, bg: 0, inFrame: 0, samples: 0 };
 
-/** Coarse score of the probe's size at (left, top); -Infinity when rejected early. */
-export function coarseScore(scene: Scene, probe: CoarseProbe, left: number, top: number): number {
+/**
+ * Coarse score of the probe's size at (left, top); -Infinity when rejected early: more than 8
+ * of the first 16 samples unmatched, or (branch and bound) the score could no longer exceed
+ * `beat` even if every remaining sample matched.
+ */
+export function coarseScore(scene: Scene, probe: CoarseProbe, left: number, top: number, beat = -Infinity): number {
   const { lum, foreground, width: W, height: H } = scene.analysis;
   const explained = scene.explained;
   const { dx, dy, expected } = probe;
@@ -100,11 +107,15 @@ export function coarseScore(scene: Scene, probe: CoarseProbe, left: number, top:
   let bg = 0;
   let inFrame = 0;
   const n = dx.length;
+  const areaPerSample = (probe.width * probe.height * probe.template.fill) / Math.max(1, n);
   for (let s = 0; s < n; s++) {
-    if (s === 16) {
+    if ((s & 7) === 0 && s > 0) {
       let most = 0;
       for (let m = 0; m < MAP_COUNT; m++) if (matches[m]! > most) most = matches[m]!;
-      if (fg + bg - most > 8) return -Infinity;
+      if ((s === 16 && fg + bg - most > 8) || areaPerSample * (2.5 * most - 1.5 * fg - 3 * bg + (n - s)) <= beat) {
+        scoreStats.coarseSamples += s;
+        return -Infinity;
+      }
     }
     const x = left + dx[s]!;
     const y = top + dy[s]!;
@@ -123,6 +134,7 @@ export function coarseScore(scene: Scene, probe: CoarseProbe, left: number, top:
       if (Math.abs(o - (mapScale[m]! * e + mapOffset[m]!)) <= coarseTolerance[m]!) matches[m]!++;
     }
   }
+  scoreStats.coarseSamples += n;
   tally.fg = fg;
   tally.bg = bg;
   tally.inFrame = inFrame;
@@ -223,6 +235,7 @@ export function exactScore(scene: Scene, tpl: SpriteTemplate, sprite: Sprite, re
       if (Math.abs(o - (mapScale[m]! * e + mapOffset[m]!)) <= EXACT_TOLERANCE) matches[m]!++;
     }
   }
+  scoreStats.exactSamples += di.length / stride;
   tally.fg = fg;
   tally.bg = bg;
   tally.inFrame = used;

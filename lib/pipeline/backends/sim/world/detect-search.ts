@@ -115,6 +115,8 @@ export function searchBlob(scene: Scene, keys: readonly string[], blob: Componen
   const groupWidth = group.x1 - group.x0 + 1;
   const groupHeight = group.y1 - group.y0 + 1;
   const anchors = contourAnchors(blob, scene.analysis.width);
+  // Only keys scoring at least half the best are refined (peelGroup): prune below that.
+  let floor = -Infinity;
   for (const key of keys) {
     const sprite = scene.library.spriteByKey(key);
     const tpl = spriteTemplate(scene.library, key);
@@ -129,7 +131,7 @@ export function searchBlob(scene: Scene, keys: readonly string[], blob: Componen
     const consider = (left: number, top: number, corner: number) => {
       if (left < group.x0 - 3 || top < group.y0 - 3 || left + width > group.x1 + 4 || top + height > group.y1 + 4) return;
       searchStats.coarse++;
-      const score = coarseScore(scene, probe, left, top);
+      const score = coarseScore(scene, probe, left, top, Math.max(bestScore, floor));
       if (score > bestScore) {
         bestScore = score;
         bestLeft = left;
@@ -164,6 +166,7 @@ export function searchBlob(scene: Scene, keys: readonly string[], blob: Componen
     }
     // Every rect of this key was rejected early: no hypothesis for it.
     if (bestScore === -Infinity) continue;
+    if (bestScore > 0) floor = Math.max(floor, bestScore * 0.5);
     sizeProbe(probe, sprite, Math.max(1, Math.round(bestHeight * tpl.aspect)), bestHeight);
     bestPerKey.push(coarseHypothesis(scene, probe, bestLeft, bestTop, bestCorner));
   }

@@ -70,43 +70,49 @@ export interface Component {
 }
 
 let stackBuffer: Int32Array | undefined;
+let pixelBuffer: Int32Array | undefined;
 
 /**
- * 8-connected components of `mask` (non-zero) restricted to `within` pixel indices when given.
+ * 8-connected components of `mask` (non-zero) reachable from `seeds` (pixel indices).
  * `scratch` must be a zeroed Int32Array of width*height; it is left zeroed.
  */
 export function connectedComponents(mask: Uint8Array, width: number, height: number, seeds: ArrayLike<number>, scratch: Int32Array, minSize: number): Component[] {
   const components: Component[] = [];
-  if (!stackBuffer || stackBuffer.length < width * height) stackBuffer = new Int32Array(width * height);
+  const size = width * height;
+  if (!stackBuffer || stackBuffer.length < size) stackBuffer = new Int32Array(size);
+  if (!pixelBuffer || pixelBuffer.length < size) pixelBuffer = new Int32Array(size);
   const stack = stackBuffer;
-  const visited: number[] = [];
+  // Every visited pixel, component after component: [start, end) per component.
+  const visited = pixelBuffer;
+  let count = 0;
   for (let s = 0; s < seeds.length; s++) {
     const seed = seeds[s]!;
     if (!mask[seed] || scratch[seed]) continue;
+    const start = count;
     let top = 0;
     stack[top++] = seed;
     scratch[seed] = 1;
-    const pixels: number[] = [];
     let x0 = width;
     let y0 = height;
     let x1 = -1;
     let y1 = -1;
     while (top > 0) {
       const p = stack[--top]!;
-      pixels.push(p);
+      visited[count++] = p;
       const x = p % width;
       const y = (p - x) / width;
       if (x < x0) x0 = x;
       if (x > x1) x1 = x;
       if (y < y0) y0 = y;
       if (y > y1) y1 = y;
-      for (let dy = -1; dy <= 1; dy++) {
-        const ny = y + dy;
-        if (ny < 0 || ny >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx;
-          if (nx < 0 || nx >= width) continue;
-          const q = ny * width + nx;
+      const left = x > 0 ? -1 : 0;
+      const right = x < width - 1 ? 1 : 0;
+      const up = y > 0 ? -1 : 0;
+      const down = y < height - 1 ? 1 : 0;
+      for (let dy = up; dy <= down; dy++) {
+        const row = p + dy * width;
+        for (let dx = left; dx <= right; dx++) {
+          const q = row + dx;
           if (mask[q] && !scratch[q]) {
             scratch[q] = 1;
             stack[top++] = q;
@@ -114,9 +120,8 @@ export function connectedComponents(mask: Uint8Array, width: number, height: num
         }
       }
     }
-    for (const p of pixels) visited.push(p);
-    if (pixels.length >= minSize) components.push({ pixels: Int32Array.from(pixels), x0, y0, x1, y1 });
+    if (count - start >= minSize) components.push({ pixels: visited.slice(start, count), x0, y0, x1, y1 });
   }
-  for (const p of visited) scratch[p] = 0;
+  for (let i = 0; i < count; i++) scratch[visited[i]!] = 0;
   return components;
 }
