@@ -1,9 +1,9 @@
 import { createRng, type Rng } from "./random";
-import { formatInstruction, type EditInstruction, type ObjectReference, type Ordinal } from "./instructions";
+import { formatInstruction, NATURAL_COLOUR, type EditInstruction, type ObjectReference, type Ordinal } from "./instructions";
 import { classifyPredicate, inverseClass } from "../../metrics/predicates";
 import { centre } from "../../metrics/spatial-geometry";
 import { throwIfAborted } from "../../roles/errors";
-import type { Actor, ActorInput, RoleCallOptions, RoleResult } from "../../roles/types";
+import type { Actor, ActorInput, RoleCallOptions, RoleResult, TripleVerdict } from "../../roles/types";
 import { colourOf, sizeFactors, type ColourName } from "../../scene-graph/vocabulary";
 import type { SceneGraph, SceneObject } from "../../scene-graph/schema";
 
@@ -12,7 +12,9 @@ import type { SceneGraph, SceneObject } from "../../scene-graph/schema";
  * critique. Its parameters are explicit so Reflection-GRPO can sample groups of edits and
  * move them; `greedy` takes the most probable edit for deterministic runs.
  *
- * logit(edit) = kindWeight[kind] + severity(edit) - repeatPenalty * [instruction already tried]
+ * logit(edit) = kindWeight[kind] + severityWeight * (triples the edit can repair)
+ *              - disruptionWeight * (satisfied triples of the object it moves, which the move may break)
+ *              - repeatPenalty * [instruction already tried]
  * p(edit) = softmax(logit / temperature)
  */
 export type EditKind = "add" | "remove" | "recolour" | "move-subject" | "move-object";
@@ -21,15 +23,20 @@ export interface ActorPolicy {
   kindWeights: Record<EditKind, number>;
   /** Extra logit per target triple an edit can repair (objects in many triples matter more). */
   severityWeight: number;
+  /** Logit lost per satisfied triple of the object an edit moves (moving it may break them). */
+  disruptionWeight: number;
   repeatPenalty: number;
   temperature: number;
   greedy: boolean;
 }
 
 export const defaultActorPolicy: ActorPolicy = {
-  kindWeights: { add: 2, "move-subject": 1.2, "move-object": 0.6, recolour: 0.8, remove: 0.3 },
+  // Colours first (a wrong colour breaks every triple of its object and moves nothing), then
+  // missing objects, then moves; removing is last because the Checker may merely have missed it.
+  kindWeights: { recolour: 2.5, add: 2, "move-subject": 1.2, "move-object": 0.8, remove: 0.3 },
   severityWeight: 0.4,
-  repeatPenalty: 1.5,
+  disruptionWeight: 1,
+  repeatPenalty: 2.5,
   temperature: 1,
   greedy: true,
 };
@@ -52,7 +59,10 @@ export function proposeEdits(input: Pick<ActorInput, "target" | "critique" | "hi
   const instances = instancePositions(input);
   const reference = (id: string) => referenceFor(objects.get(id)!, target, instances);
   const triplesOf = (id: string) => critique.triples.filter((triple) => triple.subject === id || triple.object === id).length;
-  const drafts: { kind: EditKind; edit: EditInstruction; severity: number }[] = [];
+  const drafts: { kind: EditKind; edit: EditInstruction; severity: number; disruption: number }[] = [];
+  // Satisfied triples an object takes part in, apart from the one being repaired.
+  const heldBy = (id: string, except: TripleVerdict) =>
+    critique.triples.filter((triple) => triple !== except && triple.status === "satisfied" && (triple.subject === id || triple.object === id)).length;
 
   for (const id of critique.missingObjects) {
     const object = objects.get(id)!;
@@ -60,7 +70,7 @@ export function proposeEdits(input: Pick<ActorInput, "target" | "critique" | "hi
     const subject = addReference(object);
     if (anchored) {
       const relation = classifyPredicate(anchored.predicate).geometricClass;
-      drafts.push({ kind: "add", edit: { kind: "add", subject, relation, anchor: reference(anchored.object) }, severity: triplesOf(id) });
+      drafts.push({ kind: "add", edit: { kind: "add", subject, relation, anchor: reference(anchored.object) }, severity: triplesOf(id), disruption: 0 });
     } else {
       const reverse = critique.triples.find((triple) => triple.object === id && !critique.missingObjects.includes(triple.subject));
       const inverse = reverse ? inverseClass(classifyPredicate(reverse.predicate).geometricClass) : undefined;
@@ -68,6 +78,7 @@ export function proposeEdits(input: Pick<ActorInput, "target" | "critique" | "hi
         kind: "add",
         edit: reverse && inverse ? { kind: "add", subject, relation: inverse, anchor: reference(reverse.subject) } : { kind: "add", subject },
         severity: triplesOf(id),
+        disruption: 0,
       });
     }
   }
@@ -75,33 +86,48 @@ export function proposeEdits(input: Pick<ActorInput, "target" | "critique" | "hi
   for (const triple of critique.triples) {
     if (triple.status !== "violated") continue;
     const relation = classifyPredicate(triple.predicate).geometricClass;
-    drafts.push({ kind: "move-subject", edit: { kind: "move", subject: reference(triple.subject), relation, anchor: reference(triple.object) }, severity: 1 });
+    drafts.push({
+      kind: "move-subject",
+      edit: { kind: "move", subject: reference(triple.subject), relation, anchor: reference(triple.object) },
+      severity: 1,
+      disruption: heldBy(triple.subject, triple),
+    });
     const inverse = inverseClass(relation);
     if (inverse) {
-      drafts.push({ kind: "move-object", edit: { kind: "move", subject: reference(triple.object), relation: inverse, anchor: reference(triple.subject) }, severity: 1 });
+      drafts.push({
+        kind: "move-object",
+        edit: { kind: "move", subject: reference(triple.object), relation: inverse, anchor: reference(triple.subject) },
+        severity: 1,
+        disruption: heldBy(triple.object, triple),
+      });
     }
   }
 
   for (const mismatch of critique.attributeMismatches) {
     const wanted = colourOf(mismatch.expected);
-    if (!wanted) continue;
-    const object = objects.get(mismatch.objectId)!;
     const seen = colourOf(mismatch.observed);
+    if (wanted === seen) continue;
+    // A colour nobody asked for is undone ("its natural colour"); a wrong one is replaced.
     drafts.push({
       kind: "recolour",
-      edit: { kind: "recolour", subject: { ...reference(mismatch.objectId), ...(seen ? { colour: seen } : { colour: undefined }) }, colour: wanted },
-      severity: triplesOf(object.id) * 0.5 + 0.5,
+      edit: { kind: "recolour", subject: { ...reference(mismatch.objectId), ...(seen ? { colour: seen } : {}) }, colour: wanted ?? NATURAL_COLOUR },
+      severity: triplesOf(mismatch.objectId) * 0.5 + 0.5,
+      disruption: 0,
     });
   }
 
   for (const extra of critique.extraObjects) {
-    drafts.push({ kind: "remove", edit: { kind: "remove", subject: { label: extra.label } }, severity: 0.5 });
+    drafts.push({ kind: "remove", edit: { kind: "remove", subject: { label: extra.label } }, severity: 0.5, disruption: 0 });
   }
 
   const tried = new Set(input.history.map((line) => line.trim().toLowerCase()));
   const scored = drafts.map((draft) => {
     const instruction = formatInstruction(draft.edit);
-    const logit = policy.kindWeights[draft.kind] + policy.severityWeight * draft.severity - (tried.has(instruction) ? policy.repeatPenalty : 0);
+    const logit =
+      policy.kindWeights[draft.kind] +
+      policy.severityWeight * draft.severity -
+      policy.disruptionWeight * draft.disruption -
+      (tried.has(instruction) ? policy.repeatPenalty : 0);
     return { ...draft, instruction, logit };
   });
   const unique = [...new Map(scored.map((proposal) => [proposal.instruction, proposal])).values()];

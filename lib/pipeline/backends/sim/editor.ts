@@ -1,9 +1,9 @@
 import { detectObjects, type Detection } from "./world/detect";
-import { parseInstruction, InstructionParseError, referenceText, type EditInstruction, type ObjectReference } from "./instructions";
-import { groundedAt, insideFrame, proposeRelative, relationSatisfied, type ObjectSpec } from "./layout";
+import { parseInstruction, InstructionParseError, NATURAL_COLOUR, referenceText, type EditInstruction, type ObjectReference } from "./instructions";
+import { groundedAt, insideFrame, proposeRelative, randomPlacement, relationSatisfied, type ObjectSpec } from "./layout";
 import { createRng, type Rng } from "./random";
 import { analysePixels } from "./world/foreground";
-import { objectRect, spritePixels, type PlacedObject } from "./world/render";
+import { objectRect, paintOrder, spritePixels, type PlacedObject } from "./world/render";
 import type { SpriteLibrary } from "./world/sprite-library";
 import { backgroundRowColour, groundYOfDepth, horizonY, perspectiveHeight, SHADOW_MIN_FACTOR, type WorldStyle } from "./world/world";
 import { cloneRaster, type RasterImage } from "../../image/raster";
@@ -70,7 +70,8 @@ export class SimEditor implements Editor {
       case "recolour": {
         const subject = find(edit.subject);
         if (!subject) return { ok: false, reason: `cannot find ${referenceText(edit.subject)} to recolour` };
-        const placed = { ...this.asPlaced(subject), colour: edit.colour };
+        const { colour: _current, ...uncoloured } = this.asPlaced(subject);
+        const placed: PlacedObject = edit.colour === NATURAL_COLOUR ? uncoloured : { ...uncoloured, colour: edit.colour };
         const others = detections.filter((other) => other !== subject);
         this.erase(canvas, subject, others);
         this.draw(canvas, placed, others);
@@ -84,11 +85,22 @@ export class SimEditor implements Editor {
         if (edit.anchor && !anchor) return { ok: false, reason: `cannot find ${referenceText(edit.anchor)} to place against` };
         const spec = subject ? this.specOf(subject) : specFromReference(edit.subject);
         const others = detections.filter((other) => other !== subject);
-        const target = this.choosePlacement(spec, edit.relation, anchor, others, rng);
-        if (!target) return { ok: false, reason: `found no free spot ${edit.relation ? "that satisfies the relation" : "for it"}` };
+        const plan =
+          this.choosePlacement(spec, edit.relation, anchor, others, rng) ??
+          (anchor && edit.relation ? this.makeRoom(spec, edit.relation, anchor, others, rng) : undefined);
+        if (!plan) return { ok: false, reason: `found no free spot ${edit.relation ? "that satisfies the relation" : "for it"}` };
         if (subject) this.erase(canvas, subject, others);
-        this.draw(canvas, target, others);
-        return { ok: true, warnings: [] };
+        if (!plan.anchor) {
+          this.draw(canvas, plan.subject, others);
+          return { ok: true, warnings: [] };
+        }
+        // The anchor had to move too: lifted onto the subject ("under"), or out of a cramped spot.
+        const bystanders = others.filter((other) => other !== anchor);
+        this.erase(canvas, anchor!, bystanders);
+        const [first, second] = paintOrder([plan.subject, plan.anchor]).map((index) => [plan.subject, plan.anchor!][index]!);
+        this.draw(canvas, first!, bystanders);
+        this.draw(canvas, second!, [...bystanders, this.asOccupant(first!)]);
+        return { ok: true, warnings: [`moved ${referenceText(edit.anchor!)} as well to make room`] };
       }
     }
   }
@@ -119,30 +131,66 @@ export class SimEditor implements Editor {
     };
   }
 
+  /**
+   * Where to draw `spec` so the relation to the anchor holds and no one is hidden too much. For
+   * "under" the anchor itself has to rest on the subject, so the plan may move the anchor too.
+   */
   private choosePlacement(
     spec: ObjectSpec,
     relation: GeometricClass | undefined,
-    anchor: Detection | undefined,
-    others: Detection[],
+    anchor: Occupant | undefined,
+    others: readonly Occupant[],
     rng: Rng,
-  ): PlacedObject | undefined {
-    const anchorPlaced = anchor ? this.asPlaced(anchor) : undefined;
+    anchorAt: PlacedObject | undefined = anchor && isDetection(anchor) ? this.asPlaced(anchor) : undefined,
+  ): Placement | undefined {
+    const overlapAllowed = relation === "in-front" || relation === "behind" || relation === "inside" || relation === "on" || relation === "under";
     for (let attempt = 0; attempt < PLACEMENT_TRIES; attempt++) {
-      const candidate =
-        relation && anchorPlaced
-          ? proposeRelative(spec, relation, anchorPlaced, rng, this.library, this.style).subject
-          : groundedAt(spec, rng.range(40, this.style.width - 40), rng.range(horizonY(this.style) + 40, this.style.height - 2), this.style);
-      if (!insideFrame(candidate, this.library, this.style)) continue;
-      if (relation && anchorPlaced && !relationSatisfied(relation, candidate, anchorPlaced, this.library, this.style)) continue;
-      if (!this.keepsOthersVisible(candidate, others, anchor && (relation === "in-front" || relation === "behind" || relation === "inside") ? anchor : undefined)) continue;
-      return candidate;
+      const proposal =
+        relation && anchorAt
+          ? proposeRelative(spec, relation, anchorAt, rng, this.library, this.style)
+          : { subject: groundedAt(spec, rng.range(40, this.style.width - 40), rng.range(horizonY(this.style) + 40, this.style.height - 2), this.style) };
+      const { subject } = proposal;
+      const finalAnchor = proposal.anchor ?? anchorAt;
+      if (!insideFrame(subject, this.library, this.style)) continue;
+      if (proposal.anchor && !insideFrame(proposal.anchor, this.library, this.style)) continue;
+      if (relation && finalAnchor && !relationSatisfied(relation, subject, finalAnchor, this.library, this.style)) continue;
+      const room = proposal.anchor ? others.filter((other) => other !== anchor) : others;
+      if (!this.keepsOthersVisible(subject, room, overlapAllowed ? anchor : undefined)) continue;
+      return proposal.anchor ? { subject, anchor: proposal.anchor } : { subject };
     }
     return undefined;
   }
 
-  private keepsOthersVisible(candidate: PlacedObject, others: Detection[], allowedOverlap: Detection | undefined): boolean {
-    const rect = objectRect(candidate, this.library);
-    const box: Box = { x: rect.left / this.style.width, y: rect.top / this.style.height, width: rect.width / this.style.width, height: rect.height / this.style.height };
+  /** Re-places the anchor somewhere free, then the subject against it. */
+  private makeRoom(spec: ObjectSpec, relation: GeometricClass, anchor: Detection, others: readonly Occupant[], rng: Rng): Placement | undefined {
+    const anchorSpec = this.specOf(anchor);
+    const bystanders = others.filter((other) => other !== anchor);
+    for (let attempt = 0; attempt < PLACEMENT_TRIES / 2; attempt++) {
+      const moved = randomPlacement(anchorSpec, rng, this.style);
+      if (!insideFrame(moved, this.library, this.style) || !this.keepsOthersVisible(moved, bystanders, undefined)) continue;
+      const occupant = this.asOccupant(moved);
+      const plan = this.choosePlacement(spec, relation, occupant, [...bystanders, occupant], rng, moved);
+      if (plan) return { subject: plan.subject, anchor: plan.anchor ?? moved };
+    }
+    return undefined;
+  }
+
+  private boxOf(placed: PlacedObject): Box {
+    const rect = objectRect(placed, this.library);
+    return { x: rect.left / this.style.width, y: rect.top / this.style.height, width: rect.width / this.style.width, height: rect.height / this.style.height };
+  }
+
+  /** A placed object as the Editor's other bookkeeping sees detections: a box and a depth. */
+  private asOccupant(placed: PlacedObject): Occupant {
+    return { box: this.boxOf(placed), depth: placed.depth };
+  }
+
+  /**
+   * Box-level occlusion budget: the nearer of two overlapping objects may hide at most
+   * MAX_HIDDEN_SHARE of the farther one's box (the anchor of a depth relation) or half that.
+   */
+  private keepsOthersVisible(candidate: PlacedObject, others: readonly Occupant[], allowedOverlap: Occupant | undefined): boolean {
+    const box = this.boxOf(candidate);
     return others.every((other) => {
       const overlap = intersectionArea(box, other.box);
       if (overlap === 0) return true;
@@ -158,7 +206,7 @@ export class SimEditor implements Editor {
    * the other objects' shadows and the named objects farther away (an inpainting that knows
    * what those objects look like). Pixels of nearer objects that covered it are left alone.
    */
-  private erase(canvas: RasterImage, detection: Detection, others: Detection[]): void {
+  private erase(canvas: RasterImage, detection: Detection, others: readonly Occupant[]): void {
     const placed = this.asPlaced(detection);
     const rect = objectRect(placed, this.library);
     const sprite = spritePixels(this.library, this.library.resolve(placed.label).key, rect.width, rect.height, placed.colour, placed.label);
@@ -194,17 +242,16 @@ export class SimEditor implements Editor {
 
     const restore = (p: number) => cleared[p] === 1;
     for (const other of others) {
-      const otherPlaced = this.asPlaced(other);
-      this.castShadow(canvas, otherPlaced, other.box.width * width, restore);
+      if (isDetection(other)) this.castShadow(canvas, this.asPlaced(other), other.box.width * width, restore);
     }
     const behind = others
-      .filter((other) => other.label !== UNKNOWN_LABEL && other.depth >= detection.depth)
+      .filter((other): other is Detection => isDetection(other) && other.label !== UNKNOWN_LABEL && other.depth >= detection.depth)
       .sort((a, b) => b.depth - a.depth);
     for (const other of behind) this.paintSprite(canvas, this.asPlaced(other), restore);
   }
 
   /** Draws the object with its shadow; it covers what is farther away and hides behind what is nearer. */
-  private draw(canvas: RasterImage, placed: PlacedObject, others: Detection[]): void {
+  private draw(canvas: RasterImage, placed: PlacedObject, others: readonly Occupant[]): void {
     const { width, height } = this.style;
     const foreground = analysePixels(canvas, this.style).foreground;
     const rect = objectRect(placed, this.library);
@@ -268,6 +315,19 @@ function forEachShadowPixel(placed: PlacedObject, objectWidth: number, style: Wo
       if (d2 < 1) visit(y * width + x, y, d2);
     }
   }
+}
+
+/** Anything that takes up room in the picture: a detection, or an object the Editor just placed. */
+type Occupant = Pick<Detection, "box" | "depth">;
+
+/** Where the edited object goes, and where its anchor goes when it has to move as well. */
+interface Placement {
+  subject: PlacedObject;
+  anchor?: PlacedObject;
+}
+
+function isDetection(occupant: Occupant): occupant is Detection {
+  return "label" in occupant;
 }
 
 function contains(box: Box, x: number, y: number): boolean {

@@ -11,7 +11,10 @@ export type EditInstruction =
   | { kind: "move"; subject: ObjectReference; relation: GeometricClass; anchor: ObjectReference }
   | { kind: "add"; subject: ObjectReference; relation?: GeometricClass; anchor?: ObjectReference }
   | { kind: "remove"; subject: ObjectReference }
-  | { kind: "recolour"; subject: ObjectReference; colour: ColourName };
+  | { kind: "recolour"; subject: ObjectReference; colour: ColourName | typeof NATURAL_COLOUR };
+
+/** "make the bird its natural colour": undo a colour nobody asked for. */
+export const NATURAL_COLOUR = "natural";
 
 /** Which instance, when the image holds several objects of the label. */
 export type Ordinal = "leftmost" | "rightmost" | "front" | "back";
@@ -57,7 +60,7 @@ export function formatInstruction(edit: EditInstruction): string {
     case "remove":
       return `remove the extra ${[edit.subject.colour, edit.subject.label].filter(Boolean).join(" ")}`;
     case "recolour":
-      return `make ${referenceText(edit.subject)} ${edit.colour}`;
+      return `make ${referenceText(edit.subject)} ${edit.colour === NATURAL_COLOUR ? "its natural colour" : edit.colour}`;
   }
 }
 
@@ -120,6 +123,11 @@ function parseRecolour(rest: string[], text: string): EditInstruction {
   // "make the car blue", "paint the car blue", "change the colour of the car to blue", "turn the car blue"
   let words = rest;
   if (words[0] === "the" && (words[1] === "colour" || words[1] === "color") && words[2] === "of") words = words.slice(3);
+  const natural = words.findIndex((word, index) => /^(natural|original|normal|usual)$/.test(word) && /^colou?r$/.test(words[index + 1] ?? ""));
+  if (natural > 0) {
+    const subjectWords = words.slice(0, natural).filter((word) => !["to", "into", "its", "their", "back"].includes(word));
+    return { kind: "recolour", subject: parseReference(subjectWords, text), colour: NATURAL_COLOUR };
+  }
   const colourIndex = words.findLastIndex((word) => asColourName(word) !== undefined);
   if (colourIndex < 1) throw new InstructionParseError(`no colour to apply in "${text}"`);
   const subjectWords = words.slice(0, colourIndex).filter((word) => word !== "to" && word !== "into");

@@ -99,11 +99,13 @@ export function proposeRelative(
     }
     case "in-front":
     case "behind": {
+      // Overlap a share of the narrower object's width, so that one partly hides the other.
       const step = rng.range(16, 60);
       const groundY = clampGround(relation === "in-front" ? anchor.groundY + step : anchor.groundY - step);
       const width = widthAt(groundY);
+      const overlap = rng.range(0.15, 0.6) * Math.min(width, rect.width);
       const side = rng.chance(0.5) ? -1 : 1;
-      const centreX = anchorCentre + side * rng.range(0.35, 0.75) * (rect.width / 2 + width / 2);
+      const centreX = anchorCentre + side * (rect.width / 2 + width / 2 - overlap);
       return { subject: groundedAt(spec, centreX, groundY, style) };
     }
     case "above":

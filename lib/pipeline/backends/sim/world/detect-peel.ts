@@ -51,19 +51,24 @@ export interface PeelBuffers {
   work: Uint8Array;
 }
 
+export const T = {};
 export function peelGroup(scene: Scene, keys: readonly string[], group: Component[], buffers: PeelBuffers): Found[] {
   const { width: W, height: H } = scene.analysis;
   const bounds = boundsOf(group);
   let residual: Int32Array = Int32Array.from(group.flatMap((component) => Array.from(component.pixels)));
   const found: Found[] = [];
   for (let iteration = 0; iteration < 16; iteration++) {
+    let t = performance.now();
+    const tick = (k: string) => { const n = performance.now(); (T as any)[k] = ((T as any)[k] ?? 0) + n - t; t = n; };
     residual = residual.filter((p) => !scene.explained[p]);
     if (residual.length < MIN_BLOB) break;
     for (const p of residual) buffers.work[p] = 1;
     const blobs = connectedComponents(buffers.work, W, H, residual, buffers.scratch, MIN_BLOB).sort((a, b) => b.pixels.length - a.pixels.length);
+    tick("cc");
     const blob = blobs[0];
-    const core = blob ? solidCore(blob, buffers.work, W, H) : 0;
+    const core = blob ? solidCore(blob, buffers.work, W, H, MIN_CORE) : 0;
     for (const p of residual) buffers.work[p] = 0;
+    tick("core");
     if (!blob) break;
     if (core < MIN_CORE) {
       // A thin rim (edges a detection did not quite explain, an editor's leftover): not an object.
@@ -71,9 +76,11 @@ export function peelGroup(scene: Scene, keys: readonly string[], group: Componen
       continue;
     }
     let best = wholeBlob(scene, keys, blob);
+    tick("whole");
     if (best) best = refine(scene, best);
     else {
       const ranked = searchBlob(scene, keys, blob, bounds);
+      tick("search");
       const top = ranked[0];
       for (const candidate of ranked.slice(0, 3)) {
         if (candidate.score < top!.score * 0.5 && candidate !== top) break;
@@ -81,8 +88,10 @@ export function peelGroup(scene: Scene, keys: readonly string[], group: Componen
         if (!best || refined.score > best.score) best = refined;
       }
     }
+    tick("refine");
     if (best && best.precision >= 0.5 && best.visible >= 0.3 && best.score > 0) {
       markExplained(scene, best);
+      tick("mark");
       found.push({ hypothesis: best, bounds: { x0: best.left, y0: best.top, x1: best.left + best.width - 1, y1: best.top + best.height - 1 }, score: best.precision });
       continue;
     }
@@ -92,8 +101,11 @@ export function peelGroup(scene: Scene, keys: readonly string[], group: Componen
   return found;
 }
 
-/** Pixels of `blob` whose 5x5 neighbourhood lies entirely in `mask`: what survives eroding away thin rims. */
-function solidCore(blob: Component, mask: Uint8Array, width: number, height: number): number {
+/**
+ * Pixels of `blob` whose 5x5 neighbourhood lies entirely in `mask` (what survives eroding away
+ * thin rims), counted up to `enough`.
+ */
+function solidCore(blob: Component, mask: Uint8Array, width: number, height: number, enough: number): number {
   let core = 0;
   for (const p of blob.pixels) {
     const x = p % width;
@@ -109,7 +121,7 @@ function solidCore(blob: Component, mask: Uint8Array, width: number, height: num
         }
       }
     }
-    if (solid) core++;
+    if (solid && ++core >= enough) break;
   }
   return core;
 }
