@@ -22,7 +22,19 @@ import { sizeFactorOf } from "../../scene-graph/vocabulary";
  *
  * An instruction it cannot follow (unparseable, or naming an object it cannot find) leaves the
  * image unchanged and says so in the warnings.
+ *
+ * Placement policy (sampleable, for training): it gathers up to `candidates` valid spots and
+ * picks one with p ∝ exp(-displacement / (temperature x image width)), where displacement is
+ * how far the object (and, when it must make room, its anchor) moves. Small temperatures give
+ * minimal edits, which keep the relations the instruction did not mention; 0 takes the nearest.
  */
+export interface EditorPolicy {
+  candidates: number;
+  temperature: number;
+}
+
+export const defaultEditorPolicy: EditorPolicy = { candidates: 12, temperature: 0.03 };
+
 const PLACEMENT_TRIES = 60;
 /** The detector's label for foreground it could not identify; the Editor cannot repaint those. */
 const UNKNOWN_LABEL = "object";
@@ -37,6 +49,7 @@ export class SimEditor implements Editor {
   constructor(
     private readonly library: SpriteLibrary,
     private readonly style: WorldStyle,
+    readonly policy: EditorPolicy = defaultEditorPolicy,
   ) {}
 
   async edit(image: RasterImage, instruction: string, options: RoleCallOptions): Promise<RoleResult & { image: RasterImage }> {
@@ -85,9 +98,10 @@ export class SimEditor implements Editor {
         if (edit.anchor && !anchor) return { ok: false, reason: `cannot find ${referenceText(edit.anchor)} to place against` };
         const spec = subject ? this.specOf(subject) : specFromReference(edit.subject);
         const others = detections.filter((other) => other !== subject);
+        const from = subject ? this.asPlaced(subject) : undefined;
         const plan =
-          this.choosePlacement(spec, edit.relation, anchor, others, rng) ??
-          (anchor && edit.relation ? this.makeRoom(spec, edit.relation, anchor, others, rng) : undefined);
+          this.choosePlacement(spec, edit.relation, anchor, others, rng, from) ??
+          (anchor && edit.relation ? this.makeRoom(spec, edit.relation, anchor, others, rng, from) : undefined);
         if (!plan) return { ok: false, reason: `found no free spot ${edit.relation ? "that satisfies the relation" : "for it"}` };
         if (subject) this.erase(canvas, subject, others);
         if (!plan.anchor) {
@@ -141,10 +155,12 @@ export class SimEditor implements Editor {
     anchor: Occupant | undefined,
     others: readonly Occupant[],
     rng: Rng,
+    from: PlacedObject | undefined,
     anchorAt: PlacedObject | undefined = anchor && isDetection(anchor) ? this.asPlaced(anchor) : undefined,
   ): Placement | undefined {
     const overlapAllowed = relation === "in-front" || relation === "behind" || relation === "inside" || relation === "on" || relation === "under";
-    for (let attempt = 0; attempt < PLACEMENT_TRIES; attempt++) {
+    const valid: Placement[] = [];
+    for (let attempt = 0; attempt < PLACEMENT_TRIES && valid.length < this.policy.candidates; attempt++) {
       const proposal =
         relation && anchorAt
           ? proposeRelative(spec, relation, anchorAt, rng, this.library, this.style)
@@ -156,23 +172,48 @@ export class SimEditor implements Editor {
       if (relation && finalAnchor && !relationSatisfied(relation, subject, finalAnchor, this.library, this.style)) continue;
       const room = proposal.anchor ? others.filter((other) => other !== anchor) : others;
       if (!this.keepsOthersVisible(subject, room, overlapAllowed ? anchor : undefined)) continue;
-      return proposal.anchor ? { subject, anchor: proposal.anchor } : { subject };
+      valid.push(proposal.anchor ? { subject, anchor: proposal.anchor } : { subject });
     }
-    return undefined;
+    return this.pick(valid, (plan) => displacement(from, plan.subject) + displacement(anchorAt, plan.anchor), rng);
   }
 
-  /** Re-places the anchor somewhere free, then the subject against it. */
-  private makeRoom(spec: ObjectSpec, relation: GeometricClass, anchor: Detection, others: readonly Occupant[], rng: Rng): Placement | undefined {
+  /** Re-places the anchor (as little as it can), then the subject against it. */
+  private makeRoom(
+    spec: ObjectSpec,
+    relation: GeometricClass,
+    anchor: Detection,
+    others: readonly Occupant[],
+    rng: Rng,
+    from: PlacedObject | undefined,
+  ): Placement | undefined {
+    const anchorFrom = this.asPlaced(anchor);
     const anchorSpec = this.specOf(anchor);
     const bystanders = others.filter((other) => other !== anchor);
-    for (let attempt = 0; attempt < PLACEMENT_TRIES / 2; attempt++) {
+    const valid: Placement[] = [];
+    for (let attempt = 0; attempt < PLACEMENT_TRIES && valid.length < this.policy.candidates; attempt++) {
       const moved = randomPlacement(anchorSpec, rng, this.style);
       if (!insideFrame(moved, this.library, this.style) || !this.keepsOthersVisible(moved, bystanders, undefined)) continue;
       const occupant = this.asOccupant(moved);
-      const plan = this.choosePlacement(spec, relation, occupant, [...bystanders, occupant], rng, moved);
-      if (plan) return { subject: plan.subject, anchor: plan.anchor ?? moved };
+      const plan = this.choosePlacement(spec, relation, occupant, [...bystanders, occupant], rng, from, moved);
+      if (plan) valid.push({ subject: plan.subject, anchor: plan.anchor ?? moved });
     }
-    return undefined;
+    return this.pick(valid, (plan) => displacement(from, plan.subject) + displacement(anchorFrom, plan.anchor), rng);
+  }
+
+  /** Samples a plan, preferring small displacements (see EditorPolicy). */
+  private pick(plans: Placement[], cost: (plan: Placement) => number, rng: Rng): Placement | undefined {
+    if (plans.length === 0) return undefined;
+    const costs = plans.map(cost);
+    const scale = this.policy.temperature * this.style.width;
+    if (scale <= 0) return plans[costs.indexOf(Math.min(...costs))];
+    const best = Math.min(...costs);
+    const weights = costs.map((value) => Math.exp(-(value - best) / scale));
+    let draw = rng.next() * weights.reduce((sum, weight) => sum + weight, 0);
+    for (const [index, weight] of weights.entries()) {
+      draw -= weight;
+      if (draw <= 0) return plans[index];
+    }
+    return plans[plans.length - 1];
   }
 
   private boxOf(placed: PlacedObject): Box {
@@ -324,6 +365,12 @@ type Occupant = Pick<Detection, "box" | "depth">;
 interface Placement {
   subject: PlacedObject;
   anchor?: PlacedObject;
+}
+
+/** How far an object's base point moves, in pixels (0 when it did not exist or does not move). */
+function displacement(from: PlacedObject | undefined, to: PlacedObject | undefined): number {
+  if (!from || !to) return 0;
+  return Math.hypot(to.centreX - from.centreX, to.baseY - from.baseY);
 }
 
 function isDetection(occupant: Occupant): occupant is Detection {
