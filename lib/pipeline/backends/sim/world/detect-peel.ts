@@ -51,36 +51,43 @@ export interface PeelBuffers {
   work: Uint8Array;
 }
 
-export const T = {};
+const MAX_SEARCHES = 16;
+
 export function peelGroup(scene: Scene, keys: readonly string[], group: Component[], buffers: PeelBuffers): Found[] {
   const { width: W, height: H } = scene.analysis;
   const bounds = boundsOf(group);
-  let residual: Int32Array = Int32Array.from(group.flatMap((component) => Array.from(component.pixels)));
+  const explained = scene.explained;
+  /** The unexplained pixels of `blob`, as connected pieces of at least MIN_BLOB pixels. */
+  const split = (blob: Component): Component[] => {
+    const remaining = blob.pixels.filter((p) => !explained[p]);
+    if (remaining.length < MIN_BLOB) return [];
+    if (remaining.length === blob.pixels.length) return [blob];
+    for (const p of remaining) buffers.work[p] = 1;
+    const pieces = connectedComponents(buffers.work, W, H, remaining, buffers.scratch, MIN_BLOB);
+    for (const p of remaining) buffers.work[p] = 0;
+    return pieces;
+  };
+  // Residual blobs; only those a new detection touches are re-split.
+  let blobs = group.filter((component) => component.pixels.length >= MIN_BLOB);
   const found: Found[] = [];
-  for (let iteration = 0; iteration < 16; iteration++) {
-    let t = performance.now();
-    const tick = (k: string) => { const n = performance.now(); (T as any)[k] = ((T as any)[k] ?? 0) + n - t; t = n; };
-    residual = residual.filter((p) => !scene.explained[p]);
-    if (residual.length < MIN_BLOB) break;
-    for (const p of residual) buffers.work[p] = 1;
-    const blobs = connectedComponents(buffers.work, W, H, residual, buffers.scratch, MIN_BLOB).sort((a, b) => b.pixels.length - a.pixels.length);
-    tick("cc");
-    const blob = blobs[0];
-    const core = blob ? solidCore(blob, buffers.work, W, H, MIN_CORE) : 0;
-    for (const p of residual) buffers.work[p] = 0;
-    tick("core");
-    if (!blob) break;
+  for (let searches = 0; searches < MAX_SEARCHES && blobs.length > 0; ) {
+    let largest = 0;
+    for (let index = 1; index < blobs.length; index++) if (blobs[index]!.pixels.length > blobs[largest]!.pixels.length) largest = index;
+    const blob = blobs[largest]!;
+    blobs.splice(largest, 1);
+    for (const p of blob.pixels) buffers.work[p] = 1;
+    const core = solidCore(blob, buffers.work, W, H, MIN_CORE);
+    for (const p of blob.pixels) buffers.work[p] = 0;
     if (core < MIN_CORE) {
       // A thin rim (edges a detection did not quite explain, an editor's leftover): not an object.
-      for (const p of blob.pixels) scene.explained[p] = 1;
+      for (const p of blob.pixels) explained[p] = 1;
       continue;
     }
+    searches++;
     let best = wholeBlob(scene, keys, blob);
-    tick("whole");
     if (best) best = refine(scene, best);
     else {
       const ranked = searchBlob(scene, keys, blob, bounds);
-      tick("search");
       const top = ranked[0];
       for (const candidate of ranked.slice(0, 3)) {
         if (candidate.score < top!.score * 0.5 && candidate !== top) break;
@@ -88,14 +95,15 @@ export function peelGroup(scene: Scene, keys: readonly string[], group: Componen
         if (!best || refined.score > best.score) best = refined;
       }
     }
-    tick("refine");
     if (best && best.precision >= 0.5 && best.visible >= 0.3 && best.score > 0) {
       markExplained(scene, best);
-      tick("mark");
-      found.push({ hypothesis: best, bounds: { x0: best.left, y0: best.top, x1: best.left + best.width - 1, y1: best.top + best.height - 1 }, score: best.precision });
+      const rect = { x0: best.left, y0: best.top, x1: best.left + best.width - 1, y1: best.top + best.height - 1 };
+      found.push({ hypothesis: best, bounds: rect, score: best.precision });
+      const touched = (b: Bounds) => b.x0 <= rect.x1 && rect.x0 <= b.x1 && b.y0 <= rect.y1 && rect.y0 <= b.y1;
+      blobs = [...blobs.flatMap((other) => (touched(other) ? split(other) : [other])), ...split(blob)];
       continue;
     }
-    for (const p of blob.pixels) scene.explained[p] = 1;
+    for (const p of blob.pixels) explained[p] = 1;
     if (blob.pixels.length >= UNKNOWN_BLOB) found.push({ hypothesis: null, bounds: blob, score: 0.2 });
   }
   return found;
