@@ -3,7 +3,7 @@ import type { Box } from "../../../scene-graph/schema";
 import type { ColourName } from "../../../scene-graph/vocabulary";
 import { nameColour } from "./detect-colour";
 import { depthsOf } from "./detect-depth";
-import { groupComponents, peelGroup, type Found } from "./detect-peel";
+import { groupComponents, peelGroup, type Found, type PeelBuffers } from "./detect-peel";
 import { createScene } from "./detect-score";
 import { analysePixels, connectedComponents } from "./foreground";
 import type { SpriteLibrary } from "./sprite-library";
@@ -38,6 +38,18 @@ export interface Detection {
   visibleFraction: number;
 }
 
+let sharedBuffers: PeelBuffers | undefined;
+
+/** Zeroed work buffers, reused across calls (cleared here so a failed call cannot leak into the next). */
+function peelBuffers(size: number): PeelBuffers {
+  if (sharedBuffers?.work.length !== size) sharedBuffers = { scratch: new Int32Array(size), work: new Uint8Array(size) };
+  else {
+    sharedBuffers.scratch.fill(0);
+    sharedBuffers.work.fill(0);
+  }
+  return sharedBuffers;
+}
+
 /**
  * Find the candidate objects in `image`. Throws if a candidate's sprite is not loaded
  * (`await library.load(candidateLabels)` first) or the image size differs from the style.
@@ -53,10 +65,8 @@ export function detectObjects(image: RasterImage, candidateLabels: readonly stri
   const analysis = analysePixels(image, style);
   const { width: W, height: H } = analysis;
   const scene = createScene(analysis, library);
-  const buffers = { scratch: new Int32Array(W * H), work: new Uint8Array(W * H) };
-  const seeds = new Int32Array(W * H);
-  for (let p = 0; p < seeds.length; p++) seeds[p] = p;
-  const components = connectedComponents(analysis.foreground, W, H, seeds, buffers.scratch, 30);
+  const buffers = peelBuffers(W * H);
+  const components = connectedComponents(analysis.foreground, W, H, null, buffers.scratch, 30);
   const found: Found[] = [];
   if (keys.length > 0) for (const group of groupComponents(components)) found.push(...peelGroup(scene, keys, group, buffers));
   const depths = depthsOf(scene, found, style);

@@ -1,5 +1,4 @@
 import type { RasterImage } from "../../../image/raster";
-import { luminance } from "./colour";
 import { backgroundRowColour, horizonY, SHADOW_MIN_FACTOR, type WorldStyle } from "./world";
 
 /**
@@ -34,23 +33,27 @@ export function analysePixels(image: RasterImage, style: WorldStyle): PixelAnaly
   const horizon = horizonY(style);
   for (let y = 0; y < height; y++) {
     const [R, G, B] = backgroundRowColour(y, style);
-    const norm = R * R + G * G + B * B;
-    const ground = y >= horizon;
-    for (let x = 0, p = y * width, i = p * 4; x < width; x++, p++, i += 4) {
+    const inverseNorm = 1 / (R * R + G * G + B * B);
+    const p0 = y * width;
+    if (y < horizon) {
+      for (let p = p0, i = p0 * 4, end = p0 + width; p < end; p++, i += 4) {
+        const r = data[i]!;
+        const g = data[i + 1]!;
+        const b = data[i + 2]!;
+        lum[p] = 0.299 * r + 0.587 * g + 0.114 * b;
+        if (Math.abs(r - R) > SKY_TOLERANCE || Math.abs(g - G) > SKY_TOLERANCE || Math.abs(b - B) > SKY_TOLERANCE) foreground[p] = 1;
+      }
+      continue;
+    }
+    const kLow = SHADOW_MIN_FACTOR - 0.03;
+    for (let p = p0, i = p0 * 4, end = p0 + width; p < end; p++, i += 4) {
       const r = data[i]!;
       const g = data[i + 1]!;
       const b = data[i + 2]!;
-      lum[p] = luminance(r, g, b);
-      if (!ground) {
-        if (Math.abs(r - R) > SKY_TOLERANCE || Math.abs(g - G) > SKY_TOLERANCE || Math.abs(b - B) > SKY_TOLERANCE) foreground[p] = 1;
-        continue;
-      }
-      const k = (r * R + g * G + b * B) / norm;
-      if (k < SHADOW_MIN_FACTOR - 0.03 || k > 1.02) {
-        foreground[p] = 1;
-        continue;
-      }
-      if (Math.abs(r - k * R) > GROUND_TOLERANCE || Math.abs(g - k * G) > GROUND_TOLERANCE || Math.abs(b - k * B) > GROUND_TOLERANCE) {
+      lum[p] = 0.299 * r + 0.587 * g + 0.114 * b;
+      if (r === R && g === G && b === B) continue;
+      const k = (r * R + g * G + b * B) * inverseNorm;
+      if (k < kLow || k > 1.02 || Math.abs(r - k * R) > GROUND_TOLERANCE || Math.abs(g - k * G) > GROUND_TOLERANCE || Math.abs(b - k * B) > GROUND_TOLERANCE) {
         foreground[p] = 1;
       } else if (k < 0.97) {
         shadow[p] = 1;
@@ -73,10 +76,11 @@ let stackBuffer: Int32Array | undefined;
 let pixelBuffer: Int32Array | undefined;
 
 /**
- * 8-connected components of `mask` (non-zero) reachable from `seeds` (pixel indices).
+ * 8-connected components of `mask` (non-zero) reachable from `seeds` (pixel indices; every
+ * pixel when null).
  * `scratch` must be a zeroed Int32Array of width*height; it is left zeroed.
  */
-export function connectedComponents(mask: Uint8Array, width: number, height: number, seeds: ArrayLike<number>, scratch: Int32Array, minSize: number): Component[] {
+export function connectedComponents(mask: Uint8Array, width: number, height: number, seeds: ArrayLike<number> | null, scratch: Int32Array, minSize: number): Component[] {
   const components: Component[] = [];
   const size = width * height;
   if (!stackBuffer || stackBuffer.length < size) stackBuffer = new Int32Array(size);
@@ -85,8 +89,9 @@ export function connectedComponents(mask: Uint8Array, width: number, height: num
   // Every visited pixel, component after component: [start, end) per component.
   const visited = pixelBuffer;
   let count = 0;
-  for (let s = 0; s < seeds.length; s++) {
-    const seed = seeds[s]!;
+  const seedCount = seeds ? seeds.length : size;
+  for (let s = 0; s < seedCount; s++) {
+    const seed = seeds ? seeds[s]! : s;
     if (!mask[seed] || scratch[seed]) continue;
     const start = count;
     let top = 0;
