@@ -1,0 +1,111 @@
+import { z } from "zod";
+import { critiqueSchema } from "../pipeline/roles/types";
+import { sceneGraphSchema } from "../pipeline/scene-graph/schema";
+
+/**
+ * The contract between the web app's server (JSON API, server actions, database layer) and its
+ * pages. Browser-safe: zod only. Every request body is parsed with these schemas, and every JSON
+ * column is re-parsed through them on read.
+ */
+export const MAX_INPUT_CHARACTERS = 2000;
+
+export const runStatusSchema = z.enum(["queued", "running", "succeeded", "failed", "cancelled", "interrupted"]);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+export const finishedStatuses: readonly RunStatus[] = ["succeeded", "failed", "cancelled"];
+
+export const runSettingsSchema = z
+  .object({
+    seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+    maxIterations: z.number().int().min(1).max(20).default(6),
+    targetSgIoU: z.number().min(0).max(1).default(1),
+    patience: z.number().int().min(1).max(20).default(3),
+    /** Back end for every role; the embedded CPU world until real back ends arrive. */
+    backend: z.literal("sim", { error: 'unknown back end: the only one available is "sim"' }).default("sim"),
+  })
+  .strict();
+export type RunSettings = z.infer<typeof runSettingsSchema>;
+
+export const createRunRequestSchema = z
+  .object({
+    /** A text prompt, or a scene graph / LAION-SG record as JSON text. */
+    input: z
+      .string({ error: "input must be a string" })
+      .trim()
+      .min(1, "the prompt is empty")
+      .max(MAX_INPUT_CHARACTERS, `the prompt is longer than ${MAX_INPUT_CHARACTERS} characters`),
+    settings: runSettingsSchema.partial().strict().default({}),
+  })
+  .strict();
+export type CreateRunRequest = z.infer<typeof createRunRequestSchema>;
+
+export const metricsSchema = z.object({ sgIoU: z.number(), entityIoU: z.number(), relationIoU: z.number() });
+
+/** Images are content-addressed: the id is the sha-256 of the PNG bytes, lower-case hex. */
+export const imageIdSchema = z.string().regex(/^[0-9a-f]{64}$/, "not an image id");
+
+export const iterationViewSchema = z.object({
+  index: z.number().int().min(0),
+  imageId: imageIdSchema,
+  /** The instruction that produced this image; null for the first generation. */
+  instruction: z.string().nullable(),
+  detected: sceneGraphSchema,
+  critique: critiqueSchema,
+  metrics: metricsSchema,
+  durationsMs: z.record(z.string(), z.number()),
+  warnings: z.array(z.string()),
+  createdAt: z.string(),
+});
+export type IterationView = z.infer<typeof iterationViewSchema>;
+
+export const runSummarySchema = z.object({
+  id: z.string(),
+  prompt: z.string(),
+  status: runStatusSchema,
+  createdAt: z.string(),
+  iterationCount: z.number().int(),
+  bestIteration: z.number().int().nullable(),
+  bestSgIoU: z.number().nullable(),
+  /** Image of the best iteration so far (thumbnail: `/api/images/<id>?variant=thumb`). */
+  bestImageId: imageIdSchema.nullable(),
+});
+export type RunSummary = z.infer<typeof runSummarySchema>;
+
+export const judgementViewSchema = z.object({ score: z.number(), rationale: z.string(), iteration: z.number().int() });
+
+export const runDetailSchema = runSummarySchema.extend({
+  target: sceneGraphSchema,
+  settings: runSettingsSchema,
+  error: z.string().nullable(),
+  stopReason: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  judgement: judgementViewSchema.nullable(),
+  iterations: z.array(iterationViewSchema),
+});
+export type RunDetail = z.infer<typeof runDetailSchema>;
+
+export const runListQuerySchema = z.object({
+  query: z.string().trim().max(200).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const runListResponseSchema = z.object({
+  runs: z.array(runSummarySchema),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
+
+/** Server-sent events of GET /api/runs/[id]/events (the `event:` field names the kind). */
+export const runStreamEventSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("snapshot"), run: runDetailSchema }),
+  z.object({ type: z.literal("iteration"), iteration: iterationViewSchema }),
+  z.object({ type: z.literal("status"), status: runStatusSchema, error: z.string().nullable(), stopReason: z.string().nullable() }),
+]);
+export type RunStreamEvent = z.infer<typeof runStreamEventSchema>;
+
+export const shareResponseSchema = z.object({ token: z.string(), url: z.string() });
+
+/** Every API error body. `code` is machine-readable (`not_found:run`, `bad_request:input` ...). */
+export const apiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
