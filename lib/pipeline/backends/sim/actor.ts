@@ -120,6 +120,17 @@ export function proposeEdits(input: Pick<ActorInput, "target" | "critique" | "hi
     drafts.push({ kind: "remove", edit: { kind: "remove", subject: { label: extra.label } }, severity: 0.5, disruption: 0 });
   }
 
+  // Colour fixes move nothing, so they can all go in one instruction.
+  const recolours = drafts.filter((draft) => draft.kind === "recolour");
+  if (recolours.length > 1) {
+    drafts.push({
+      kind: "recolour",
+      edit: { kind: "batch", edits: recolours.flatMap((draft) => (draft.edit.kind === "batch" ? draft.edit.edits : [draft.edit])) },
+      severity: recolours.reduce((sum, draft) => sum + draft.severity, 0),
+      disruption: 0,
+    });
+  }
+
   const tried = new Set(input.history.map((line) => line.trim().toLowerCase()));
   const scored = drafts.map((draft) => {
     const instruction = formatInstruction(draft.edit);

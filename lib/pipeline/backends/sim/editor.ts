@@ -1,5 +1,5 @@
 import { detectObjects, type Detection } from "./world/detect";
-import { parseInstruction, InstructionParseError, NATURAL_COLOUR, referenceText, type EditInstruction, type ObjectReference } from "./instructions";
+import { parseInstruction, InstructionParseError, NATURAL_COLOUR, referenceText, splitInstruction, type ObjectReference, type SingleEdit } from "./instructions";
 import { groundedAt, insideFrame, proposeRelative, randomPlacement, relationSatisfied, type ObjectSpec } from "./layout";
 import { createRng, type Rng } from "./random";
 import { analysePixels } from "./world/foreground";
@@ -54,24 +54,37 @@ export class SimEditor implements Editor {
 
   async edit(image: RasterImage, instruction: string, options: RoleCallOptions): Promise<RoleResult & { image: RasterImage }> {
     throwIfAborted("editor", options.signal);
-    let edit: EditInstruction;
-    try {
-      edit = parseInstruction(instruction);
-    } catch (error) {
-      if (!(error instanceof InstructionParseError)) throw error;
-      return { image, warnings: [`cannot follow the instruction, image unchanged: ${error.message}`] };
-    }
-    const labels = [edit.subject.label, ...("anchor" in edit && edit.anchor ? [edit.anchor.label] : [])];
-    await this.library.load(labels);
-    throwIfAborted("editor", options.signal);
-    const detections = detectObjects(image, labels, this.library, this.style);
-    const canvas = cloneRaster(image);
+    const clauses = splitInstruction(instruction);
     const rng = createRng(options.seed);
-    const outcome = this.apply(edit, canvas, detections, rng);
-    return outcome.ok ? { image: canvas, warnings: outcome.warnings } : { image, warnings: [`${outcome.reason}; image unchanged`] };
+    const warnings: string[] = [];
+    let canvas = image;
+    // Clauses apply one after the other, each to the image the previous one left.
+    for (const clause of clauses) {
+      let edit: SingleEdit;
+      try {
+        edit = parseInstruction(clause);
+      } catch (error) {
+        if (!(error instanceof InstructionParseError)) throw error;
+        warnings.push(`cannot follow ${clauses.length > 1 ? `"${clause}"` : "the instruction"}, image unchanged: ${error.message}`);
+        continue;
+      }
+      const labels = [edit.subject.label, ...("anchor" in edit && edit.anchor ? [edit.anchor.label] : [])];
+      await this.library.load(labels);
+      throwIfAborted("editor", options.signal);
+      const detections = detectObjects(canvas, labels, this.library, this.style);
+      const next = cloneRaster(canvas);
+      const outcome = this.apply(edit, next, detections, rng);
+      if (outcome.ok) {
+        canvas = next;
+        warnings.push(...outcome.warnings);
+      } else {
+        warnings.push(`${outcome.reason}; ${clauses.length > 1 ? "that part left undone" : "image unchanged"}`);
+      }
+    }
+    return { image: canvas, warnings };
   }
 
-  private apply(edit: EditInstruction, canvas: RasterImage, detections: Detection[], rng: Rng): { ok: true; warnings: string[] } | { ok: false; reason: string } {
+  private apply(edit: SingleEdit, canvas: RasterImage, detections: Detection[], rng: Rng): { ok: true; warnings: string[] } | { ok: false; reason: string } {
     const find = (reference: ObjectReference) => findObject(reference, detections);
     switch (edit.kind) {
       case "remove": {

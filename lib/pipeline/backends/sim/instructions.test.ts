@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatInstruction, InstructionParseError, parseInstruction, type EditInstruction } from "./instructions";
+import { formatInstruction, InstructionParseError, parseInstruction, splitInstruction, type EditInstruction } from "./instructions";
 
 describe("the edit language", () => {
   const edits: EditInstruction[] = [
@@ -34,6 +34,23 @@ describe("the edit language", () => {
     expect(parseInstruction("change the colour of the car to red")).toEqual({ kind: "recolour", subject: { label: "car" }, colour: "red" });
     expect(parseInstruction("get rid of the umbrella")).toEqual({ kind: "remove", subject: { label: "umbrella" } });
     expect(parseInstruction("insert a blue bird above the tree")).toMatchObject({ kind: "add", subject: { label: "bird", colour: "blue" }, relation: "above" });
+  });
+
+  it("joins several colour fixes into one instruction that splits back into clauses", () => {
+    const batch = formatInstruction({
+      kind: "batch",
+      edits: [
+        { kind: "recolour", subject: { label: "boat", colour: "blue" }, colour: "white" },
+        { kind: "recolour", subject: { label: "bird", colour: "purple" }, colour: "natural" },
+      ],
+    });
+    expect(batch).toBe("make the blue boat white, and make the purple bird its natural colour");
+    expect(splitInstruction(batch).map(parseInstruction)).toEqual([
+      { kind: "recolour", subject: { label: "boat", colour: "blue" }, colour: "white" },
+      { kind: "recolour", subject: { label: "bird", colour: "purple" }, colour: "natural" },
+    ]);
+    expect(splitInstruction("add a cup and saucer next to the plate")).toHaveLength(1);
+    expect(splitInstruction("remove the cat; move the dog to the left of the bench")).toHaveLength(2);
   });
 
   it("reports what it cannot follow", () => {

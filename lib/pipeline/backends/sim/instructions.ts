@@ -7,11 +7,14 @@ import { asColourName, sizeFactors, type ColourName } from "../../scene-graph/vo
  * It is plain English, so a real VLM Actor's instruction ("Move the red cup so it sits left of
  * the laptop") reaches the sim Editor too, and the sim Actor's instructions reach a real editor.
  */
-export type EditInstruction =
+export type SingleEdit =
   | { kind: "move"; subject: ObjectReference; relation: GeometricClass; anchor: ObjectReference }
   | { kind: "add"; subject: ObjectReference; relation?: GeometricClass; anchor?: ObjectReference }
   | { kind: "remove"; subject: ObjectReference }
   | { kind: "recolour"; subject: ObjectReference; colour: ColourName | typeof NATURAL_COLOUR };
+
+/** One edit, or several in one instruction, applied in order ("make the boat white, and make the car blue"). */
+export type EditInstruction = SingleEdit | { kind: "batch"; edits: SingleEdit[] };
 
 /** "make the bird its natural colour": undo a colour nobody asked for. */
 export const NATURAL_COLOUR = "natural";
@@ -61,7 +64,20 @@ export function formatInstruction(edit: EditInstruction): string {
       return `remove the extra ${[edit.subject.colour, edit.subject.label].filter(Boolean).join(" ")}`;
     case "recolour":
       return `make ${referenceText(edit.subject)} ${edit.colour === NATURAL_COLOUR ? "its natural colour" : edit.colour}`;
+    case "batch":
+      return edit.edits.map(formatInstruction).join(", and ");
   }
+}
+
+/**
+ * "make the blue boat white, and make the white car blue" -> two clauses. Splits on ";" and on
+ * "and" / "then" when an edit verb follows, so "add a cup and saucer" stays one clause.
+ */
+export function splitInstruction(text: string): string[] {
+  return text
+    .split(/;|,?\s+(?:and|then|and then)\s+(?=(?:make|move|put|place|bring|add|insert|remove|delete|paint|turn|change|recolou?r)\b)/i)
+    .map((clause) => clause.trim())
+    .filter(Boolean);
 }
 
 export class InstructionParseError extends Error {
@@ -91,7 +107,7 @@ const ordinalWords: Record<string, Ordinal> = {
 };
 
 /** Reads one instruction. Throws InstructionParseError naming what it could not follow. */
-export function parseInstruction(text: string): EditInstruction {
+export function parseInstruction(text: string): SingleEdit {
   const words = text
     .toLowerCase()
     .replace(/[.,!;:]+/g, " ")
@@ -119,7 +135,7 @@ export function parseInstruction(text: string): EditInstruction {
   throw new InstructionParseError(`unknown action "${verb}" in "${text}" (expected move, put, bring, add, remove or make)`);
 }
 
-function parseRecolour(rest: string[], text: string): EditInstruction {
+function parseRecolour(rest: string[], text: string): SingleEdit {
   // "make the car blue", "paint the car blue", "change the colour of the car to blue", "turn the car blue"
   let words = rest;
   if (words[0] === "the" && (words[1] === "colour" || words[1] === "color") && words[2] === "of") words = words.slice(3);

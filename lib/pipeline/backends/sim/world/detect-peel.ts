@@ -52,6 +52,22 @@ export interface PeelBuffers {
 }
 
 const MAX_SEARCHES = 16;
+export const Q = { quick: 0, series: 0, seriesFull: 0, log: [] as string[] };
+
+/** Refine the leading hypotheses (up to three, within half the best score); the best refined. */
+function refinedBest(scene: Scene, ranked: readonly Hypothesis[]): Hypothesis | undefined {
+  const top = ranked[0];
+  let best: Hypothesis | undefined;
+  for (const candidate of ranked.slice(0, 3)) {
+    if (candidate.score < top!.score * 0.5 && candidate !== top) break;
+    const refined = refine(scene, candidate);
+    if (!best || refined.score > best.score) best = refined;
+  }
+  return best;
+}
+
+/** Explained almost entirely by unexplained foreground: a front object, not one seen past others. */
+const fullyVisible = (h: Hypothesis) => h.precision >= 0.9 && h.visible >= 0.85;
 
 export function peelGroup(scene: Scene, keys: readonly string[], group: Component[], buffers: PeelBuffers): Found[] {
   const { width: W, height: H } = scene.analysis;
@@ -87,12 +103,13 @@ export function peelGroup(scene: Scene, keys: readonly string[], group: Componen
     let best = wholeBlob(scene, keys, blob);
     if (best) best = refine(scene, best);
     else {
-      const ranked = searchBlob(scene, keys, blob, bounds);
-      const top = ranked[0];
-      for (const candidate of ranked.slice(0, 3)) {
-        if (candidate.score < top!.score * 0.5 && candidate !== top) break;
-        const refined = refine(scene, candidate);
-        if (!best || refined.score > best.score) best = refined;
+      // Quick path: heights from the blob's extents explain a fully visible front object.
+      best = refinedBest(scene, searchBlob(scene, keys, blob, bounds, "extents"));
+      if (best && fullyVisible(best)) Q.quick++;
+      if (!best || !fullyVisible(best)) {
+        const searched = refinedBest(scene, searchBlob(scene, keys, blob, bounds, "series"));
+        Q.series++; if (searched && fullyVisible(searched)) { Q.seriesFull++; Q.log.push(`${best?.key}:${best?.height}:${best?.precision.toFixed(2)}:${best?.visible.toFixed(2)} vs ${searched.key}:${searched.height}:${searched.precision.toFixed(2)}:${searched.visible.toFixed(2)}`); }
+        if (searched && (!best || searched.score > best.score)) best = searched;
       }
     }
     if (best && best.precision >= 0.5 && best.visible >= 0.3 && best.score > 0) {

@@ -109,8 +109,35 @@ export function wholeBlob(scene: Scene, keys: readonly string[], blob: Bounds): 
 
 export const searchStats = { coarse: 0 };
 
+/**
+ * Heights to try: "extents" uses the blob's own extents (a fully visible object's top and bottom,
+ * or left and right, extremes are on the blob's contour, so its height is a difference of
+ * anchors), "series" a geometric series from 16 px to the largest that fits the group.
+ */
+export type HeightPlan = "extents" | "series";
+
+const HEIGHT_RATIO = 1.07;
+
+function seriesHeights(maxHeight: number): number[] {
+  const heights: number[] = [];
+  for (let height = 16; height <= maxHeight; height = Math.max(height + 1, Math.round(height * HEIGHT_RATIO))) heights.push(height);
+  return heights;
+}
+
+function extentHeights(anchors: readonly Anchor[], blob: Bounds, aspect: number, maxHeight: number): number[] {
+  const pick = (side: Side, bound: number, of: (anchor: Anchor) => number) => [bound, ...anchors.filter((a) => a.side === side).map(of)];
+  const tops = pick("top", blob.y0, (a) => a.y);
+  const bottoms = pick("bottom", blob.y1, (a) => a.y);
+  const lefts = pick("left", blob.x0, (a) => a.x);
+  const rights = pick("right", blob.x1, (a) => a.x);
+  const heights = new Set<number>();
+  for (const top of tops) for (const bottom of bottoms) heights.add(bottom - top + 1);
+  for (const left of lefts) for (const right of rights) heights.add(Math.round((right - left + 1) / aspect));
+  return [...heights].filter((height) => height >= 16 && height <= maxHeight).sort((a, b) => a - b);
+}
+
 /** Anchored coarse search over labels, heights and anchors; best hypothesis per key, best first. */
-export function searchBlob(scene: Scene, keys: readonly string[], blob: Component, group: Bounds): Hypothesis[] {
+export function searchBlob(scene: Scene, keys: readonly string[], blob: Component, group: Bounds, plan: HeightPlan = "series"): Hypothesis[] {
   const bestPerKey: Hypothesis[] = [];
   const groupWidth = group.x1 - group.x0 + 1;
   const groupHeight = group.y1 - group.y0 + 1;
@@ -141,7 +168,8 @@ export function searchBlob(scene: Scene, keys: readonly string[], blob: Componen
       }
     };
     const maxHeight = Math.min(groupHeight + 2, (groupWidth + 2) / tpl.aspect);
-    for (height = 16; height <= maxHeight; height = Math.max(height + 1, Math.round(height * 1.07))) {
+    const heights = plan === "series" ? seriesHeights(maxHeight) : extentHeights(anchors, blob, tpl.aspect, maxHeight);
+    for (height of heights) {
       width = Math.max(1, Math.round(height * tpl.aspect));
       sizeProbe(probe, sprite, width, height);
       consider(blob.x0, blob.y0, 0);
