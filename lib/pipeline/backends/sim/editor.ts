@@ -1,11 +1,11 @@
+import { isDetection, ScenePainter, type Occupant } from "./editor-painter";
 import { detectObjects, type Detection } from "./world/detect";
 import { parseInstruction, InstructionParseError, NATURAL_COLOUR, referenceText, splitInstruction, type ObjectReference, type SingleEdit } from "./instructions";
 import { groundedAt, insideFrame, proposeRelative, randomPlacement, relationSatisfied, type ObjectSpec } from "./layout";
 import { createRng, type Rng } from "./random";
-import { analysePixels } from "./world/foreground";
-import { objectRect, paintOrder, spritePixels, type PlacedObject } from "./world/render";
+import { objectRect, paintOrder, type PlacedObject } from "./world/render";
 import type { SpriteLibrary } from "./world/sprite-library";
-import { backgroundRowColour, groundYOfDepth, horizonY, perspectiveHeight, SHADOW_MIN_FACTOR, type WorldStyle } from "./world/world";
+import { horizonY, perspectiveHeight, type WorldStyle } from "./world/world";
 import { cloneRaster, type RasterImage } from "../../image/raster";
 import { intersectionArea, type GeometricClass } from "../../metrics/spatial-geometry";
 import { throwIfAborted } from "../../roles/errors";
@@ -36,10 +36,6 @@ export interface EditorPolicy {
 export const defaultEditorPolicy: EditorPolicy = { candidates: 12, temperature: 0.03 };
 
 const PLACEMENT_TRIES = 60;
-/** The detector's label for foreground it could not identify; the Editor cannot repaint those. */
-const UNKNOWN_LABEL = "object";
-/** Cleared shadow area is a little larger than the shadow, so no faint ring is left behind. */
-const SHADOW_CLEAR_MARGIN = 1.15;
 /** A new placement may hide at most this share of another object's box (and vice versa). */
 const MAX_HIDDEN_SHARE = 0.4;
 
@@ -50,7 +46,11 @@ export class SimEditor implements Editor {
     private readonly library: SpriteLibrary,
     private readonly style: WorldStyle,
     readonly policy: EditorPolicy = defaultEditorPolicy,
-  ) {}
+  ) {
+    this.painter = new ScenePainter(library, style);
+  }
+
+  private readonly painter: ScenePainter;
 
   async edit(image: RasterImage, instruction: string, options: RoleCallOptions): Promise<RoleResult & { image: RasterImage }> {
     throwIfAborted("editor", options.signal);
@@ -90,17 +90,17 @@ export class SimEditor implements Editor {
       case "remove": {
         const subject = find(edit.subject);
         if (!subject) return { ok: false, reason: `cannot find ${referenceText(edit.subject)} to remove` };
-        this.erase(canvas, subject, detections.filter((other) => other !== subject));
+        this.painter.erase(canvas, subject, detections.filter((other) => other !== subject));
         return { ok: true, warnings: [] };
       }
       case "recolour": {
         const subject = find(edit.subject);
         if (!subject) return { ok: false, reason: `cannot find ${referenceText(edit.subject)} to recolour` };
-        const { colour: _current, ...uncoloured } = this.asPlaced(subject);
+        const { colour: _current, ...uncoloured } = this.painter.asPlaced(subject);
         const placed: PlacedObject = edit.colour === NATURAL_COLOUR ? uncoloured : { ...uncoloured, colour: edit.colour };
         const others = detections.filter((other) => other !== subject);
-        this.erase(canvas, subject, others);
-        this.draw(canvas, placed, others);
+        this.painter.erase(canvas, subject, others);
+        this.painter.draw(canvas, placed, others);
         return { ok: true, warnings: [] };
       }
       case "move":
@@ -111,46 +111,29 @@ export class SimEditor implements Editor {
         if (edit.anchor && !anchor) return { ok: false, reason: `cannot find ${referenceText(edit.anchor)} to place against` };
         const spec = subject ? this.specOf(subject) : specFromReference(edit.subject);
         const others = detections.filter((other) => other !== subject);
-        const from = subject ? this.asPlaced(subject) : undefined;
+        const from = subject ? this.painter.asPlaced(subject) : undefined;
         const plan =
           this.choosePlacement(spec, edit.relation, anchor, others, rng, from) ??
           (anchor && edit.relation ? this.makeRoom(spec, edit.relation, anchor, others, rng, from) : undefined);
         if (!plan) return { ok: false, reason: `found no free spot ${edit.relation ? "that satisfies the relation" : "for it"}` };
-        if (subject) this.erase(canvas, subject, others);
+        if (subject) this.painter.erase(canvas, subject, others);
         if (!plan.anchor) {
-          this.draw(canvas, plan.subject, others);
+          this.painter.draw(canvas, plan.subject, others);
           return { ok: true, warnings: [] };
         }
         // The anchor had to move too: lifted onto the subject ("under"), or out of a cramped spot.
         const bystanders = others.filter((other) => other !== anchor);
-        this.erase(canvas, anchor!, bystanders);
+        this.painter.erase(canvas, anchor!, bystanders);
         const [first, second] = paintOrder([plan.subject, plan.anchor]).map((index) => [plan.subject, plan.anchor!][index]!);
-        this.draw(canvas, first!, bystanders);
-        this.draw(canvas, second!, [...bystanders, this.asOccupant(first!)]);
+        this.painter.draw(canvas, first!, bystanders);
+        this.painter.draw(canvas, second!, [...bystanders, this.asOccupant(first!)]);
         return { ok: true, warnings: [`moved ${referenceText(edit.anchor!)} as well to make room`] };
       }
     }
   }
 
-  /** A detection as the world would have placed it: its box becomes centre, base and height. */
-  private asPlaced(detection: Detection): PlacedObject {
-    const { width, height } = this.style;
-    const box = detection.box;
-    const known = detection.label !== UNKNOWN_LABEL;
-    const recoloured = known && detection.colour !== this.library.naturalColour(this.library.resolve(detection.label).key);
-    return {
-      label: detection.label,
-      ...(recoloured ? { colour: detection.colour } : {}),
-      centreX: (box.x + box.width / 2) * width,
-      baseY: (box.y + box.height) * height,
-      height: box.height * height,
-      depth: detection.depth,
-      groundY: groundYOfDepth(detection.depth, this.style),
-    };
-  }
-
   private specOf(detection: Detection): ObjectSpec {
-    const placed = this.asPlaced(detection);
+    const placed = this.painter.asPlaced(detection);
     return {
       label: placed.label,
       ...(placed.colour ? { colour: placed.colour } : {}),
@@ -169,7 +152,7 @@ export class SimEditor implements Editor {
     others: readonly Occupant[],
     rng: Rng,
     from: PlacedObject | undefined,
-    anchorAt: PlacedObject | undefined = anchor && isDetection(anchor) ? this.asPlaced(anchor) : undefined,
+    anchorAt: PlacedObject | undefined = anchor && isDetection(anchor) ? this.painter.asPlaced(anchor) : undefined,
   ): Placement | undefined {
     const overlapAllowed = relation === "in-front" || relation === "behind" || relation === "inside" || relation === "on" || relation === "under";
     const valid: Placement[] = [];
@@ -199,7 +182,7 @@ export class SimEditor implements Editor {
     rng: Rng,
     from: PlacedObject | undefined,
   ): Placement | undefined {
-    const anchorFrom = this.asPlaced(anchor);
+    const anchorFrom = this.painter.asPlaced(anchor);
     const anchorSpec = this.specOf(anchor);
     const bystanders = others.filter((other) => other !== anchor);
     const valid: Placement[] = [];
@@ -253,126 +236,7 @@ export class SimEditor implements Editor {
       return hiddenShare <= limit;
     });
   }
-
-  /**
-   * Paints the background over the object's own pixels (those that still show its sprite) and
-   * over its contact shadow, then repaints, inside that cleared area only, what was behind it:
-   * the other objects' shadows and the named objects farther away (an inpainting that knows
-   * what those objects look like). Pixels of nearer objects that covered it are left alone.
-   */
-  private erase(canvas: RasterImage, detection: Detection, others: readonly Occupant[]): void {
-    const placed = this.asPlaced(detection);
-    const rect = objectRect(placed, this.library);
-    const sprite = spritePixels(this.library, this.library.resolve(placed.label).key, rect.width, rect.height, placed.colour, placed.label);
-    const { data, width, height } = canvas;
-    const cleared = new Uint8Array(width * height);
-    const clear = (p: number, y: number) => {
-      const [r, g, b] = backgroundRowColour(y, this.style);
-      data[p * 4] = r;
-      data[p * 4 + 1] = g;
-      data[p * 4 + 2] = b;
-      cleared[p] = 1;
-    };
-    for (let j = 0; j < rect.height; j++) {
-      const y = rect.top + j;
-      if (y < 0 || y >= height) continue;
-      for (let i = 0; i < rect.width; i++) {
-        const x = rect.left + i;
-        if (x < 0 || x >= width) continue;
-        const s = (j * rect.width + i) * 4;
-        const alpha = sprite[s + 3]!;
-        if (alpha === 0) continue;
-        const d = (y * width + x) * 4;
-        // An opaque sprite pixel is the object's own only if it still shows the sprite's colour
-        // (otherwise something nearer covers it); soft edge pixels are always repainted.
-        const own = alpha < 255 || Math.abs(data[d]! - sprite[s]!) + Math.abs(data[d + 1]! - sprite[s + 1]!) + Math.abs(data[d + 2]! - sprite[s + 2]!) <= 24;
-        if (own) clear(y * width + x, y);
-      }
-    }
-    const foreground = analysePixels(canvas, this.style).foreground;
-    forEachShadowPixel(placed, rect.width, this.style, SHADOW_CLEAR_MARGIN, (p, y) => {
-      if (!foreground[p]) clear(p, y);
-    });
-
-    const restore = (p: number) => cleared[p] === 1;
-    for (const other of others) {
-      if (isDetection(other)) this.castShadow(canvas, this.asPlaced(other), other.box.width * width, restore);
-    }
-    const behind = others
-      .filter((other): other is Detection => isDetection(other) && other.label !== UNKNOWN_LABEL && other.depth >= detection.depth)
-      .sort((a, b) => b.depth - a.depth);
-    for (const other of behind) this.paintSprite(canvas, this.asPlaced(other), restore);
-  }
-
-  /** Draws the object with its shadow; it covers what is farther away and hides behind what is nearer. */
-  private draw(canvas: RasterImage, placed: PlacedObject, others: readonly Occupant[]): void {
-    const { width, height } = this.style;
-    const foreground = analysePixels(canvas, this.style).foreground;
-    const rect = objectRect(placed, this.library);
-    this.castShadow(canvas, placed, rect.width, (p) => !foreground[p]);
-    const nearer = others.filter((other) => other.depth < placed.depth || (other.depth === placed.depth && (other.box.y + other.box.height) * height < placed.baseY));
-    this.paintSprite(canvas, placed, (p) => {
-      if (!foreground[p]) return true;
-      const x = ((p % width) + 0.5) / width;
-      const y = (Math.floor(p / width) + 0.5) / height;
-      return !nearer.some((other) => contains(other.box, x, y));
-    });
-  }
-
-  /** Alpha-composites the object's sprite onto the pixels `allowed` accepts. */
-  private paintSprite(canvas: RasterImage, placed: PlacedObject, allowed: (pixel: number) => boolean): void {
-    const rect = objectRect(placed, this.library);
-    const sprite = spritePixels(this.library, this.library.resolve(placed.label).key, rect.width, rect.height, placed.colour, placed.label);
-    const { data, width, height } = canvas;
-    for (let j = 0; j < rect.height; j++) {
-      const y = rect.top + j;
-      if (y < 0 || y >= height) continue;
-      for (let i = 0; i < rect.width; i++) {
-        const x = rect.left + i;
-        if (x < 0 || x >= width) continue;
-        const s = (j * rect.width + i) * 4;
-        const alpha = sprite[s + 3]!;
-        const p = y * width + x;
-        if (alpha === 0 || !allowed(p)) continue;
-        const d = p * 4;
-        const t = alpha / 255;
-        data[d] = data[d]! + (sprite[s]! - data[d]!) * t;
-        data[d + 1] = data[d + 1]! + (sprite[s + 1]! - data[d + 1]!) * t;
-        data[d + 2] = data[d + 2]! + (sprite[s + 2]! - data[d + 2]!) * t;
-      }
-    }
-  }
-
-  /** Darkens the ground under the object the way the renderer's contact shadow does. */
-  private castShadow(canvas: RasterImage, placed: PlacedObject, objectWidth: number, allowed: (pixel: number) => boolean): void {
-    const { data } = canvas;
-    forEachShadowPixel(placed, objectWidth, this.style, 1, (p, _y, d2) => {
-      if (!allowed(p)) return;
-      const factor = Math.max(SHADOW_MIN_FACTOR, 1 - this.style.shadowStrength * (1 - d2));
-      data[p * 4] = data[p * 4]! * factor;
-      data[p * 4 + 1] = data[p * 4 + 1]! * factor;
-      data[p * 4 + 2] = data[p * 4 + 2]! * factor;
-    });
-  }
 }
-
-/** The renderer's contact-shadow ellipse (render.ts), optionally grown by `scale`. */
-function forEachShadowPixel(placed: PlacedObject, objectWidth: number, style: WorldStyle, scale: number, visit: (pixel: number, y: number, d2: number) => void): void {
-  const rx = Math.max(4, objectWidth * 0.5) * scale;
-  const ry = Math.max(2, rx * 0.18) * scale;
-  const width = style.width;
-  for (let y = Math.max(horizonY(style), Math.ceil(placed.groundY - ry)); y <= Math.min(style.height - 1, Math.floor(placed.groundY + ry)); y++) {
-    const dy = (y - placed.groundY) / ry;
-    for (let x = Math.max(0, Math.ceil(placed.centreX - rx)); x <= Math.min(width - 1, Math.floor(placed.centreX + rx)); x++) {
-      const dx = (x - placed.centreX) / rx;
-      const d2 = dx * dx + dy * dy;
-      if (d2 < 1) visit(y * width + x, y, d2);
-    }
-  }
-}
-
-/** Anything that takes up room in the picture: a detection, or an object the Editor just placed. */
-type Occupant = Pick<Detection, "box" | "depth">;
 
 /** Where the edited object goes, and where its anchor goes when it has to move as well. */
 interface Placement {
@@ -384,14 +248,6 @@ interface Placement {
 function displacement(from: PlacedObject | undefined, to: PlacedObject | undefined): number {
   if (!from || !to) return 0;
   return Math.hypot(to.centreX - from.centreX, to.baseY - from.baseY);
-}
-
-function isDetection(occupant: Occupant): occupant is Detection {
-  return "label" in occupant;
-}
-
-function contains(box: Box, x: number, y: number): boolean {
-  return x >= box.x && x <= box.x + box.width && y >= box.y && y <= box.y + box.height;
 }
 
 function specFromReference(reference: ObjectReference): ObjectSpec {

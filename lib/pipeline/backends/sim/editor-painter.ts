@@ -1,0 +1,167 @@
+import type { Detection } from "./world/detect";
+import { analysePixels } from "./world/foreground";
+import { objectRect, spritePixels, type PlacedObject } from "./world/render";
+import type { SpriteLibrary } from "./world/sprite-library";
+import { backgroundRowColour, groundYOfDepth, horizonY, SHADOW_MIN_FACTOR, type WorldStyle } from "./world/world";
+import type { RasterImage } from "../../image/raster";
+import type { Box } from "../../scene-graph/schema";
+
+/**
+ * The sim Editor's brush: erases an object found in an image and draws one, pixel by pixel, the
+ * way the world's renderer would have (same sprites, same contact shadows, same blending), so
+ * an edited image reads exactly like a generated one.
+ */
+
+/** The detector's label for foreground it could not identify; the Editor cannot repaint those. */
+export const UNKNOWN_LABEL = "object";
+/** Cleared shadow area is a little larger than the shadow, so no faint ring is left behind. */
+const SHADOW_CLEAR_MARGIN = 1.15;
+
+/** Anything that takes up room in the picture: a detection, or an object the Editor just placed. */
+export type Occupant = Pick<Detection, "box" | "depth">;
+
+export function isDetection(occupant: Occupant): occupant is Detection {
+  return "label" in occupant;
+}
+
+function contains(box: Box, x: number, y: number): boolean {
+  return x >= box.x && x <= box.x + box.width && y >= box.y && y <= box.y + box.height;
+}
+
+export class ScenePainter {
+  constructor(
+    private readonly library: SpriteLibrary,
+    private readonly style: WorldStyle,
+  ) {}
+
+  /** A detection as the world would have placed it: its box becomes centre, base and height. */
+  asPlaced(detection: Detection): PlacedObject {
+    const { width, height } = this.style;
+    const box = detection.box;
+    const known = detection.label !== UNKNOWN_LABEL;
+    const recoloured = known && detection.colour !== this.library.naturalColour(this.library.resolve(detection.label).key);
+    return {
+      label: detection.label,
+      ...(recoloured ? { colour: detection.colour } : {}),
+      centreX: (box.x + box.width / 2) * width,
+      baseY: (box.y + box.height) * height,
+      height: box.height * height,
+      depth: detection.depth,
+      groundY: groundYOfDepth(detection.depth, this.style),
+    };
+  }
+
+  /**
+   * Paints the background over the object's own pixels (those that still show its sprite) and
+   * over its contact shadow, then repaints, inside that cleared area only, what was behind it:
+   * the other objects' shadows and the named objects farther away (an inpainting that knows
+   * what those objects look like). Pixels of nearer objects that covered it are left alone.
+   */
+  erase(canvas: RasterImage, detection: Detection, others: readonly Occupant[]): void {
+    const placed = this.asPlaced(detection);
+    const { data, width } = canvas;
+    const cleared = new Uint8Array(width * canvas.height);
+    const clear = (p: number, y: number) => {
+      const [r, g, b] = backgroundRowColour(y, this.style);
+      data[p * 4] = r;
+      data[p * 4 + 1] = g;
+      data[p * 4 + 2] = b;
+      cleared[p] = 1;
+    };
+    this.forEachSpritePixel(canvas, placed, (p, sprite, s) => {
+      const d = p * 4;
+      // An opaque sprite pixel is the object's own only if it still shows the sprite's colour
+      // (otherwise something nearer covers it); soft edge pixels are always repainted.
+      const own =
+        sprite[s + 3]! < 255 || Math.abs(data[d]! - sprite[s]!) + Math.abs(data[d + 1]! - sprite[s + 1]!) + Math.abs(data[d + 2]! - sprite[s + 2]!) <= 24;
+      if (own) clear(p, Math.floor(p / width));
+    });
+    const foreground = analysePixels(canvas, this.style).foreground;
+    forEachShadowPixel(placed, objectRect(placed, this.library).width, this.style, SHADOW_CLEAR_MARGIN, (p, y) => {
+      if (!foreground[p]) clear(p, y);
+    });
+
+    const restore = (p: number) => cleared[p] === 1;
+    for (const other of others) {
+      if (isDetection(other)) this.castShadow(canvas, this.asPlaced(other), other.box.width * width, restore);
+    }
+    const behind = others
+      .filter((other): other is Detection => isDetection(other) && other.label !== UNKNOWN_LABEL && other.depth >= detection.depth)
+      .sort((a, b) => b.depth - a.depth);
+    for (const other of behind) this.paintSprite(canvas, this.asPlaced(other), restore);
+  }
+
+  /** Draws the object with its shadow; it covers what is farther away and hides behind what is nearer. */
+  draw(canvas: RasterImage, placed: PlacedObject, others: readonly Occupant[]): void {
+    const { width, height } = this.style;
+    const foreground = analysePixels(canvas, this.style).foreground;
+    const rect = objectRect(placed, this.library);
+    this.castShadow(canvas, placed, rect.width, (p) => !foreground[p]);
+    const nearer = others.filter((other) => other.depth < placed.depth || (other.depth === placed.depth && (other.box.y + other.box.height) * height < placed.baseY));
+    this.paintSprite(canvas, placed, (p) => {
+      if (!foreground[p]) return true;
+      const x = ((p % width) + 0.5) / width;
+      const y = (Math.floor(p / width) + 0.5) / height;
+      return !nearer.some((other) => contains(other.box, x, y));
+    });
+  }
+
+  /** Alpha-composites the object's sprite onto the pixels `allowed` accepts. */
+  private paintSprite(canvas: RasterImage, placed: PlacedObject, allowed: (pixel: number) => boolean): void {
+    const { data } = canvas;
+    this.forEachSpritePixel(canvas, placed, (p, sprite, s) => {
+      if (!allowed(p)) return;
+      const d = p * 4;
+      const t = sprite[s + 3]! / 255;
+      data[d] = data[d]! + (sprite[s]! - data[d]!) * t;
+      data[d + 1] = data[d + 1]! + (sprite[s + 1]! - data[d + 1]!) * t;
+      data[d + 2] = data[d + 2]! + (sprite[s + 2]! - data[d + 2]!) * t;
+    });
+  }
+
+  /** Visits every in-frame pixel the object's sprite covers (alpha > 0): pixel index, sprite, sprite offset. */
+  private forEachSpritePixel(canvas: RasterImage, placed: PlacedObject, visit: (pixel: number, sprite: Uint8ClampedArray, offset: number) => void): void {
+    const rect = objectRect(placed, this.library);
+    const sprite = spritePixels(this.library, this.library.resolve(placed.label).key, rect.width, rect.height, placed.colour, placed.label);
+    const { width, height } = canvas;
+    for (let j = 0; j < rect.height; j++) {
+      const y = rect.top + j;
+      if (y < 0 || y >= height) continue;
+      for (let i = 0; i < rect.width; i++) {
+        const x = rect.left + i;
+        const offset = (j * rect.width + i) * 4;
+        if (x < 0 || x >= width || sprite[offset + 3] === 0) continue;
+        visit(y * width + x, sprite, offset);
+      }
+    }
+  }
+
+  /** Darkens the ground under the object the way the renderer's contact shadow does. */
+  private castShadow(canvas: RasterImage, placed: PlacedObject, objectWidth: number, allowed: (pixel: number) => boolean): void {
+    const { data } = canvas;
+    forEachShadowPixel(placed, objectWidth, this.style, 1, (p, _y, d2) => {
+      if (!allowed(p)) return;
+      const factor = Math.max(SHADOW_MIN_FACTOR, 1 - this.style.shadowStrength * (1 - d2));
+      data[p * 4] = data[p * 4]! * factor;
+      data[p * 4 + 1] = data[p * 4 + 1]! * factor;
+      data[p * 4 + 2] = data[p * 4 + 2]! * factor;
+    });
+  }
+}
+
+
+/** The renderer's contact-shadow ellipse (render.ts), optionally grown by `scale`. */
+function forEachShadowPixel(placed: PlacedObject, objectWidth: number, style: WorldStyle, scale: number, visit: (pixel: number, y: number, d2: number) => void): void {
+  const rx = Math.max(4, objectWidth * 0.5) * scale;
+  const ry = Math.max(2, rx * 0.18) * scale;
+  const width = style.width;
+  for (let y = Math.max(horizonY(style), Math.ceil(placed.groundY - ry)); y <= Math.min(style.height - 1, Math.floor(placed.groundY + ry)); y++) {
+    const dy = (y - placed.groundY) / ry;
+    for (let x = Math.max(0, Math.ceil(placed.centreX - rx)); x <= Math.min(width - 1, Math.floor(placed.centreX + rx)); x++) {
+      const dx = (x - placed.centreX) / rx;
+      const d2 = dx * dx + dy * dy;
+      if (d2 < 1) visit(y * width + x, y, d2);
+    }
+  }
+}
+
