@@ -59,7 +59,7 @@ export async function runLoop(input: LoopInput, deps: LoopDependencies): Promise
     ["no-improvement", noImprovementFor(settings.patience)],
   ];
 
-  const iterations: IterationRecord[] = [];
+  const iterations: IterationRecord[] = resumedIterations(input);
   /** Where the run is, for `run-error`: the role is set only while its call is in flight. */
   const position: { iteration: number; role?: RoleName } = { iteration: 0 };
 
@@ -182,7 +182,8 @@ export async function runLoop(input: LoopInput, deps: LoopDependencies): Promise
         ...(roles.judge ? { judge: roles.judge.name } : {}),
       },
     });
-    let reason: LoopResult["stopReason"] | undefined;
+    // A resumed run may already have met a stop condition (it crashed before recording its end).
+    let reason = iterations.length > 0 ? stopConditions.find(([, holds]) => holds({ iterations }))?.[0] : undefined;
     while (reason === undefined) {
       await runIteration(iterations.length, iterations.at(-1));
       reason = stopConditions.find(([, holds]) => holds({ iterations }))?.[0];
@@ -235,6 +236,15 @@ class Cancellation {
     readonly role: RoleName,
     readonly cause?: unknown,
   ) {}
+}
+
+/** The iterations a resumed run starts with, checked to be 0..n-1 in order. */
+function resumedIterations(input: LoopInput): IterationRecord[] {
+  const iterations = [...(input.resume?.iterations ?? [])];
+  iterations.forEach((record, position) => {
+    if (record.index !== position) throw new RangeError(`resumed iterations must be 0..n-1 in order; found index ${record.index} at position ${position}`);
+  });
+  return iterations;
 }
 
 /** Applies the defaults and rejects settings the loop cannot honour. */

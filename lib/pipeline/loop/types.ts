@@ -38,6 +38,13 @@ export interface LoopInput {
   /** Stop when the best SG-IoU has not improved for this many consecutive iterations. Default 3. */
   patience?: number;
   signal?: AbortSignal;
+  /**
+   * Continue a run from iterations that completed earlier (e.g. stored before a crash), indices
+   * 0..n-1 in order. The loop starts at iteration n, as if it had produced them itself: the stop
+   * conditions see them, the Actor's history includes their instructions, the best may be one of
+   * them. Their `iteration-end` events are not emitted again. Omit for a new run.
+   */
+  resume?: { iterations: readonly IterationRecord[] };
 }
 
 export interface LoopDependencies {
