@@ -1,11 +1,18 @@
+import { PromptForm } from "@/components/home/prompt-form";
+import { RunList } from "@/components/home/run-list";
+
 export default function HomePage() {
   return (
-    <main>
-      <h1>rl-rig</h1>
-      <p>
-        The Generate-Reflect-Edit pipeline runs from the command line today:{" "}
-        <code>npm run rig -- run &quot;a photo of a dog right of a teddy bear&quot;</code>. The reflection viewer is being built.
-      </p>
-    </main>
+    <div className="flex flex-col gap-6">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">Spatially faithful images, one reflection at a time</h1>
+        <p className="mt-1 max-w-3xl text-slate-700">
+          A Diffuser draws the prompt, a Checker reads the image back into a scene graph and critiques it, an Actor writes one edit, an Editor applies it; the loop keeps
+          the best iteration by SG-IoU. Runs on the embedded CPU world, a simulator.
+        </p>
+      </div>
+      <PromptForm />
+      <RunList />
+    </div>
   );
 }

@@ -1,0 +1,83 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useId } from "react";
+import type { RunDetail } from "@/lib/schemas/run";
+import { cancelRun, revokeShare, runQueries, shareRun } from "@/lib/viewer/run-queries";
+import { applyRunStreamEvent, isLive } from "@/lib/viewer/run-stream";
+
+interface ShareState {
+  url: string | null;
+}
+
+/**
+ * The controls that change data, for the owner's viewer only: Cancel while the run is live,
+ * Share (creates the read-only link and shows it) and Revoke. The shared viewer never renders this.
+ */
+export function RunActions({ run }: { run: RunDetail }) {
+  const id = useId();
+  const queryClient = useQueryClient();
+  const detailKey = runQueries.detail(run.id).queryKey;
+  const shareKey = runQueries.share(run.id);
+  // The link this browser created, kept in the cache (the API's run detail does not carry it).
+  const share = useQuery<ShareState>({ queryKey: shareKey, queryFn: () => ({ url: null }), staleTime: Infinity, gcTime: Infinity });
+
+  const cancel = useMutation({
+    mutationFn: () => cancelRun(run.id),
+    onSuccess: () => {
+      queryClient.setQueryData<RunDetail>(detailKey, (current) => applyRunStreamEvent(current, { type: "status", status: "cancelled", error: null, stopReason: "cancelled" }));
+      void queryClient.invalidateQueries({ queryKey: detailKey });
+    },
+  });
+  const create = useMutation({
+    mutationFn: () => shareRun(run.id),
+    onSuccess: (response) => queryClient.setQueryData<ShareState>(shareKey, { url: new URL(response.url, window.location.origin).toString() }),
+  });
+  const revoke = useMutation({
+    mutationFn: () => revokeShare(run.id),
+    onSuccess: () => queryClient.setQueryData<ShareState>(shareKey, { url: null }),
+  });
+
+  const shareUrl = share.data?.url ?? null;
+  const error = cancel.error ?? create.error ?? revoke.error;
+
+  return (
+    <div className="flex flex-col gap-2" data-testid="run-actions">
+      <div className="flex flex-wrap items-center gap-2">
+        {isLive(run.status) ? (
+          <button type="button" data-testid="cancel-run" onClick={() => cancel.mutate()} disabled={cancel.isPending} className="rounded border border-red-300 bg-white px-3 py-1.5 text-sm font-medium text-red-800 hover:bg-red-50 disabled:opacity-60">
+            {cancel.isPending ? "Cancelling…" : "Cancel run"}
+          </button>
+        ) : null}
+        <button type="button" data-testid="share-run" onClick={() => create.mutate()} disabled={create.isPending} className="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-100 disabled:opacity-60">
+          {shareUrl ? "Share link" : create.isPending ? "Creating link…" : "Share"}
+        </button>
+        {shareUrl ? (
+          <button type="button" data-testid="revoke-share" onClick={() => revoke.mutate()} disabled={revoke.isPending} className="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-100 disabled:opacity-60">
+            {revoke.isPending ? "Revoking…" : "Revoke link"}
+          </button>
+        ) : null}
+      </div>
+      {shareUrl ? (
+        <div className="flex flex-wrap items-center gap-2 text-sm">
+          <label htmlFor={`${id}-share`} className="font-medium text-slate-800">
+            Read-only link
+          </label>
+          <input id={`${id}-share`} data-testid="share-url" readOnly value={shareUrl} onFocus={(event) => event.target.select()} className="min-w-0 flex-1 rounded border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-xs" />
+          <button type="button" onClick={() => void navigator.clipboard?.writeText(shareUrl)} className="rounded border border-slate-300 bg-white px-2 py-1 text-xs hover:bg-slate-100">
+            Copy
+          </button>
+        </div>
+      ) : revoke.isSuccess ? (
+        <p className="text-sm text-slate-700" role="status">
+          The link was revoked; it no longer opens the run.
+        </p>
+      ) : null}
+      {error ? (
+        <p role="alert" className="rounded bg-red-50 px-3 py-2 text-sm text-red-800">
+          {error.message}
+        </p>
+      ) : null}
+    </div>
+  );
+}

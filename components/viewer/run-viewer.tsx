@@ -1,0 +1,133 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useCallback, useEffect, useState } from "react";
+import type { OverlayLayers } from "@/components/canvas/overlay-canvas";
+import type { RunDetail } from "@/lib/schemas/run";
+import { runQueries } from "@/lib/viewer/run-queries";
+import { isLive } from "@/lib/viewer/run-stream";
+import { applyKeyDelta, defaultComparison, selectedIteration, timelineKeyDelta } from "@/lib/viewer/timeline";
+import { IterationView } from "./iteration-view";
+import { RunActions } from "./run-actions";
+import { RunHeader } from "./run-header";
+import { Timeline } from "./timeline";
+import { useIterationParam } from "./use-iteration-param";
+import { useRunEvents, type StreamState } from "./use-run-events";
+
+export type RunSource = { kind: "run"; runId: string } | { kind: "share"; token: string };
+
+const POLL_MS = 1_500;
+
+/**
+ * The run viewer. For the owner (`kind: "run"`) it follows a live run through the SSE stream and
+ * offers Cancel / Share / Revoke; for a share link it is read-only and polls while the run is live.
+ * The react-query cache holds the run; the component keeps only UI state (layers, hover, play).
+ */
+export function RunViewer({ source }: { source: RunSource }) {
+  const readOnly = source.kind === "share";
+  const queryOptions: { queryKey: readonly string[]; queryFn: (context: { signal?: AbortSignal }) => Promise<RunDetail> } =
+    source.kind === "run" ? runQueries.detail(source.runId) : runQueries.shared(source.token);
+  const [stream, setStream] = useState<StreamState>("idle");
+  // Poll while the stream is down (EventSource keeps reconnecting on its own).
+  const streamFailed = stream === "error";
+  const run = useQuery<RunDetail, Error, RunDetail, readonly string[]>({
+    ...queryOptions,
+    refetchInterval: (query) => {
+      const status = query.state.data?.status;
+      if (!status || !isLive(status)) return false;
+      return readOnly || streamFailed ? POLL_MS : false;
+    },
+  });
+  const data = run.data;
+  const live = data ? isLive(data.status) : false;
+  useRunEvents(source.kind === "run" ? source.runId : "", source.kind === "run" && live, setStream);
+
+  const [requested, setRequested] = useIterationParam();
+  const [layers, setLayers] = useState<OverlayLayers>({ boxes: true, labels: true, relations: true });
+  const [highlightedTriple, setHighlightedTriple] = useState<number | null>(null);
+  const [playing, setPlaying] = useState(false);
+  const [compareWith, setCompareWith] = useState<number | null>(null);
+
+  const count = data?.iterations.length ?? 0;
+  const selected = data ? selectedIteration({ requested, count, status: data.status, bestIteration: data.bestIteration }) : null;
+
+  const select = useCallback(
+    (index: number) => {
+      setHighlightedTriple(null);
+      setRequested(index);
+    },
+    [setRequested],
+  );
+
+  useEffect(() => {
+    if (selected === null) return;
+    function onKeyDown(event: KeyboardEvent) {
+      if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      const target = event.target as HTMLElement | null;
+      if (target && (target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName))) return;
+      const delta = timelineKeyDelta(event.key);
+      if (delta === null || selected === null) return;
+      event.preventDefault();
+      setPlaying(false);
+      select(applyKeyDelta(selected, count, delta));
+    }
+    window.addEventListener("keydown", onKeyDown);
+    return () => window.removeEventListener("keydown", onKeyDown);
+  }, [selected, count, select]);
+
+  if (run.isPending) return <p className="text-slate-700">Loading the run…</p>;
+  if (run.isError || !data) {
+    const notFound = (run.error as { status?: number } | null)?.status === 404;
+    return (
+      <div role="alert" data-testid="viewer-error" className="rounded-lg border border-red-200 bg-red-50 p-4 text-red-900">
+        <h1 className="text-lg font-semibold">{readOnly ? "This link does not open a run" : notFound ? "Run not found" : "Could not load the run"}</h1>
+        <p className="mt-1">{readOnly && notFound ? "The share link does not exist or was revoked." : run.error?.message}</p>
+        {readOnly ? null : (
+          <Link href="/" className="mt-2 inline-block text-blue-800 underline">
+            Back to all runs
+          </Link>
+        )}
+      </div>
+    );
+  }
+
+  const current = selected === null ? undefined : data.iterations[selected];
+  const otherIndex = compareWith !== null && compareWith !== selected && compareWith < count ? compareWith : selected === null ? null : defaultComparison(selected, count);
+  const other = otherIndex === null ? undefined : data.iterations[otherIndex];
+  const liveNote = live ? (stream === "open" || readOnly || streamFailed ? `Live: ${count} iteration${count === 1 ? "" : "s"} so far…` : "Connecting to the live stream…") : null;
+
+  return (
+    <div className="flex flex-col gap-4" data-testid="run-viewer" data-readonly={readOnly} data-status={data.status}>
+      {readOnly ? (
+        <p className="rounded bg-slate-100 px-3 py-2 text-sm text-slate-700" data-testid="read-only-note">
+          A shared, read-only view of a run.
+        </p>
+      ) : null}
+      <RunHeader run={data} liveNote={liveNote} actions={readOnly ? null : <RunActions run={data} />} />
+      {current && selected !== null ? (
+        <>
+          <Timeline iterations={data.iterations} selected={selected} bestIteration={data.bestIteration} playing={playing} onSelect={select} onPlayingChange={setPlaying} />
+          <p className="sr-only" aria-live="polite" data-testid="current-iteration" data-index={selected}>
+            Iteration {selected} of {count - 1}
+          </p>
+          <IterationView
+            run={data}
+            iteration={current}
+            other={other}
+            layers={layers}
+            onLayersChange={setLayers}
+            highlightedTriple={highlightedTriple}
+            onHighlight={setHighlightedTriple}
+            onSelect={select}
+            onCompareWith={setCompareWith}
+          />
+        </>
+      ) : (
+        <p className="rounded-lg border border-slate-200 bg-white p-6 text-slate-700" data-testid="waiting">
+          {live ? "The Diffuser is drawing the first image…" : "This run has no iterations."}
+        </p>
+      )}
+    </div>
+  );
+}

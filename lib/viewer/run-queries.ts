@@ -1,0 +1,106 @@
+import { z } from "zod";
+import {
+  apiErrorSchema,
+  runDetailSchema,
+  runListResponseSchema,
+  shareResponseSchema,
+  type CreateRunRequest,
+  type RunDetail,
+} from "../schemas/run";
+
+/**
+ * Query keys, fetchers and mutations for the JSON API, in one factory (react-query's advice).
+ * Every response is parsed with the contract's zod schemas; every error body becomes an ApiError
+ * whose message is the server's exposed message.
+ */
+
+export class ApiError extends Error {
+  override name = "ApiError";
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+type Fetch = typeof fetch;
+
+async function request<T>(schema: z.ZodType<T>, url: string, init: RequestInit = {}, fetchImpl: Fetch = fetch): Promise<T> {
+  const response = await fetchImpl(url, { ...init, headers: { accept: "application/json", ...(init.body ? { "content-type": "application/json" } : {}), ...init.headers } });
+  const text = await response.text();
+  let body: unknown = null;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = null;
+    }
+  }
+  if (!response.ok) {
+    const parsed = apiErrorSchema.safeParse(body);
+    if (parsed.success) throw new ApiError(parsed.data.error.message, response.status, parsed.data.error.code);
+    throw new ApiError(`the server answered ${response.status} ${response.statusText}`.trim(), response.status, `http:${response.status}`);
+  }
+  return schema.parse(body);
+}
+
+export interface RunListParams {
+  query: string;
+  page: number;
+  pageSize: number;
+}
+
+/** POST /api/runs answers with the new run (or at least its id). */
+const createdRunSchema = z.union([
+  z.object({ id: z.string() }).transform((body) => body.id),
+  z.object({ run: z.object({ id: z.string() }) }).transform((body) => body.run.id),
+]);
+
+/** DELETE answers with anything, or nothing. */
+const anySchema = z.unknown();
+
+export const runQueries = {
+  all: ["runs"] as const,
+  lists: () => [...runQueries.all, "list"] as const,
+  list: (params: RunListParams) => ({
+    queryKey: [...runQueries.lists(), params] as const,
+    queryFn: ({ signal }: { signal?: AbortSignal }) => {
+      const search = new URLSearchParams({ page: String(params.page), pageSize: String(params.pageSize) });
+      if (params.query.trim()) search.set("query", params.query.trim());
+      return request(runListResponseSchema, `/api/runs?${search}`, { signal });
+    },
+  }),
+  detail: (runId: string) => ({
+    queryKey: [...runQueries.all, "detail", runId] as const,
+    queryFn: ({ signal }: { signal?: AbortSignal }) => request(runDetailSchema, `/api/runs/${encodeURIComponent(runId)}`, { signal }),
+  }),
+  shared: (token: string) => ({
+    queryKey: ["share", token] as const,
+    queryFn: ({ signal }: { signal?: AbortSignal }) => request(runDetailSchema, `/api/share/${encodeURIComponent(token)}`, { signal }),
+  }),
+  share: (runId: string) => [...runQueries.all, "share", runId] as const,
+};
+
+export function createRun(body: CreateRunRequest | { input: string; settings?: Partial<CreateRunRequest["settings"]> }, fetchImpl?: Fetch): Promise<string> {
+  return request(createdRunSchema, "/api/runs", { method: "POST", body: JSON.stringify(body) }, fetchImpl);
+}
+
+export function cancelRun(runId: string, fetchImpl?: Fetch): Promise<unknown> {
+  return request(anySchema, `/api/runs/${encodeURIComponent(runId)}/cancel`, { method: "POST" }, fetchImpl);
+}
+
+export function shareRun(runId: string, fetchImpl?: Fetch): Promise<z.infer<typeof shareResponseSchema>> {
+  return request(shareResponseSchema, `/api/runs/${encodeURIComponent(runId)}/share`, { method: "POST" }, fetchImpl);
+}
+
+export function revokeShare(runId: string, fetchImpl?: Fetch): Promise<unknown> {
+  return request(anySchema, `/api/runs/${encodeURIComponent(runId)}/share`, { method: "DELETE" }, fetchImpl);
+}
+
+export function runEventsUrl(runId: string): string {
+  return `/api/runs/${encodeURIComponent(runId)}/events`;
+}
+
+export type { RunDetail };
