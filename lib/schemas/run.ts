@@ -109,3 +109,12 @@ export const shareResponseSchema = z.object({ token: z.string(), url: z.string()
 
 /** Every API error body. `code` is machine-readable (`not_found:run`, `bad_request:input` ...). */
 export const apiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+/** Run ids are made by the database layer (cuid: lower-case letters and digits). */
+export const runIdSchema = z.string().regex(/^[a-z0-9]{20,40}$/, "not a run id");
+
+/** Share tokens are 32 random bytes (256 bits) in base64url: 43 characters. */
+export const shareTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "not a share token");
+
+/** `?variant=thumb` on GET /api/images/[id] gives the WebP thumbnail. */
+export const imageVariantSchema = z.enum(["original", "thumb"]).default("original");

@@ -1,0 +1,168 @@
+import "server-only";
+import type { Prisma } from "../../generated/prisma/client";
+import type { Critique } from "../pipeline/roles/types";
+import type { SceneGraph } from "../pipeline/scene-graph/schema";
+import { critiqueSchema } from "../pipeline/roles/types";
+import { sceneGraphSchema } from "../pipeline/scene-graph/schema";
+import { metricsSchema, runSettingsSchema, type IterationView, type RunSettings, type RunStatus } from "../schemas/run";
+import { db } from "./client";
+import { durationsSchema, seedsSchema, toIterationView, warningsSchema } from "./mappers";
+
+/**
+ * The worker's side of a run: claim, commit iterations, finish. Each iteration is committed in
+ * ONE transaction with the run's counters and best, so a crash loses at most the iteration in
+ * flight; (runId, index) is unique, so an iteration is never stored twice.
+ */
+
+export interface StoredIteration {
+  index: number;
+  imageId: string;
+  instruction: string | null;
+  detected: SceneGraph;
+  critique: Critique;
+  metrics: { sgIoU: number; entityIoU: number; relationIoU: number };
+  durationsMs: Record<string, number>;
+  seeds: { diffuser?: number; checker: number; actor?: number; editor?: number };
+  warnings: string[];
+}
+
+export interface ClaimedRun {
+  id: string;
+  prompt: string;
+  target: SceneGraph;
+  settings: RunSettings;
+  /** Iterations stored by an earlier attempt (a resumed run), in order. */
+  iterations: StoredIteration[];
+  /** 1 for a fresh run, more for a resumed one. */
+  attempts: number;
+}
+
+/** Start-up: runs a dead process left "running" become "interrupted" (and are resumed later). */
+export async function markRunningRunsInterrupted(): Promise<number> {
+  const { count } = await db().run.updateMany({ where: { status: "running" }, data: { status: "interrupted" } });
+  return count;
+}
+
+/**
+ * Claims the oldest queued or interrupted run for this worker, atomically: the update is
+ * conditional on the status read, so two workers never get the same run. Null when none waits.
+ */
+export async function claimNextRun(): Promise<ClaimedRun | null> {
+  const client = db();
+  for (let attempt = 0; attempt < 10; attempt += 1) {
+    const candidate = await client.run.findFirst({
+      where: { status: { in: ["queued", "interrupted"] } },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+      select: { id: true, status: true, startedAt: true },
+    });
+    if (!candidate) return null;
+    const { count } = await client.run.updateMany({
+      where: { id: candidate.id, status: candidate.status },
+      data: { status: "running", attempts: { increment: 1 }, startedAt: candidate.startedAt ?? new Date(), cancelRequested: false },
+    });
+    if (count === 1) return loadClaimedRun(candidate.id);
+  }
+  return null;
+}
+
+async function loadClaimedRun(id: string): Promise<ClaimedRun> {
+  const row = await db().run.findUniqueOrThrow({ where: { id }, include: { iterations: { orderBy: { index: "asc" } } } });
+  return {
+    id: row.id,
+    prompt: row.prompt,
+    target: sceneGraphSchema.parse(row.target),
+    settings: runSettingsSchema.parse(row.settings),
+    attempts: row.attempts,
+    iterations: row.iterations.map((iteration) => ({
+      index: iteration.index,
+      imageId: iteration.imageId,
+      instruction: iteration.instruction,
+      detected: sceneGraphSchema.parse(iteration.detected),
+      critique: critiqueSchema.parse(iteration.critique),
+      metrics: metricsSchema.parse(iteration.metrics),
+      durationsMs: durationsSchema.parse(iteration.durationsMs),
+      seeds: seedsSchema.parse(iteration.seeds),
+      warnings: warningsSchema.parse(iteration.warnings),
+    })),
+  };
+}
+
+/** Records the back end behind each role, once the loop has said which. */
+export async function recordRunRoles(id: string, roles: Record<string, string>): Promise<void> {
+  await db().run.update({ where: { id }, data: { roles } });
+}
+
+/**
+ * Commits one completed iteration: the iteration row, the run's iteration count and, when this
+ * iteration beats the best so far (ties go to the earliest), the run's best. One transaction.
+ * Returns the stored view and whether a cancel was requested meanwhile (another process may
+ * have asked).
+ */
+export async function commitIteration(runId: string, iteration: StoredIteration): Promise<{ view: IterationView; cancelRequested: boolean }> {
+  return db().$transaction(async (tx) => {
+    const row = await tx.iteration.create({
+      data: {
+        runId,
+        index: iteration.index,
+        imageId: iteration.imageId,
+        instruction: iteration.instruction,
+        detected: iteration.detected,
+        critique: iteration.critique,
+        metrics: iteration.metrics,
+        sgIoU: iteration.metrics.sgIoU,
+        durationsMs: iteration.durationsMs,
+        seeds: iteration.seeds,
+        warnings: iteration.warnings,
+      },
+    });
+    const run = await tx.run.findUniqueOrThrow({ where: { id: runId }, select: { bestSgIoU: true, cancelRequested: true } });
+    const better = run.bestSgIoU === null || iteration.metrics.sgIoU > run.bestSgIoU;
+    await tx.run.update({
+      where: { id: runId },
+      data: {
+        iterationCount: iteration.index + 1,
+        ...(better ? { bestIteration: iteration.index, bestSgIoU: iteration.metrics.sgIoU, bestImageId: iteration.imageId } : {}),
+      },
+    });
+    return { view: toIterationView(row), cancelRequested: run.cancelRequested };
+  });
+}
+
+export interface RunOutcome {
+  status: Extract<RunStatus, "succeeded" | "failed" | "cancelled">;
+  stopReason: string | null;
+  error: string | null;
+  /** The Judge's verdict ({ score, rationale, iteration, ... }), when there is one. */
+  judgement?: Prisma.InputJsonObject;
+}
+
+/** Writes the run's end; only a run still "running" is finished (a no-op otherwise). */
+export async function finishRun(id: string, outcome: RunOutcome): Promise<boolean> {
+  const { count } = await db().run.updateMany({
+    where: { id, status: "running" },
+    data: {
+      status: outcome.status,
+      stopReason: outcome.stopReason,
+      error: outcome.error,
+      finishedAt: new Date(),
+      cancelRequested: false,
+      ...(outcome.judgement ? { judgement: outcome.judgement } : {}),
+    },
+  });
+  return count === 1;
+}
+
+/** Cancels a run that is not executing (queued or interrupted). True when it was. */
+export async function cancelWaitingRun(id: string): Promise<boolean> {
+  const { count } = await db().run.updateMany({
+    where: { id, status: { in: ["queued", "interrupted"] } },
+    data: { status: "cancelled", stopReason: "cancelled", finishedAt: new Date() },
+  });
+  return count === 1;
+}
+
+/** Asks whichever worker executes the run to stop (it checks after every iteration). */
+export async function requestRunCancel(id: string): Promise<boolean> {
+  const { count } = await db().run.updateMany({ where: { id, status: "running" }, data: { cancelRequested: true } });
+  return count === 1;
+}

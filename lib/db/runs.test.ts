@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import { runDetailSchema, runListResponseSchema, runSettingsSchema } from "../schemas/run";
+import type { SceneGraph } from "../pipeline/scene-graph/schema";
+import { db } from "./client";
+import { claimNextRun, commitIteration, finishRun, markRunningRunsInterrupted, type StoredIteration } from "./run-execution";
+import { createRun, getRunByShareToken, getRunDetail, listRuns, revokeShare, shareRun } from "./runs";
+import { useTestDatabase } from "./test-support";
+
+useTestDatabase();
+
+const target: SceneGraph = {
+  objects: [
+    { id: "dog", label: "dog", attributes: [] },
+    { id: "bear", label: "teddy bear", attributes: [] },
+  ],
+  relations: [{ subject: "dog", predicate: "right of", object: "bear" }],
+};
+const settings = runSettingsSchema.parse({});
+const imageA = "a".repeat(64);
+const imageB = "b".repeat(64);
+
+function iteration(index: number, sgIoU: number, imageId = imageA): StoredIteration {
+  return {
+    index,
+    imageId,
+    instruction: index === 0 ? null : `move the dog (${index})`,
+    detected: { objects: [{ id: "dog", label: "dog", attributes: ["brown"], box: { x: 0.1, y: 0.2, width: 0.3, height: 0.4 }, depth: 0.5 }], relations: [] },
+    critique: {
+      triples: [],
+      missingObjects: ["bear"],
+      extraObjects: [],
+      attributeMismatches: [],
+      matches: { dog: "dog" },
+      locations: {},
+      summary: "no bear",
+    },
+    metrics: { sgIoU, entityIoU: 0.5, relationIoU: 0 },
+    durationsMs: index === 0 ? { diffuser: 10, checker: 5 } : { actor: 1, editor: 7, checker: 5 },
+    seeds: { checker: 3, ...(index === 0 ? { diffuser: 1 } : { actor: 2, editor: 4 }) },
+    warnings: index === 0 ? ["diffuser: no sprite for 'zorb'"] : [],
+  };
+}
+
+async function newRun(prompt: string) {
+  return createRun({ input: prompt, prompt, target, settings });
+}
+
+describe("runs data layer", () => {
+  it("creates a queued run and reads it back through the contract", async () => {
+    const { id } = await newRun("a photo of a dog right of a teddy bear");
+    const run = await getRunDetail(id);
+    expect(runDetailSchema.parse(run)).toEqual(run);
+    expect(run).toMatchObject({ status: "queued", iterationCount: 0, bestIteration: null, bestImageId: null, target, settings, iterations: [] });
+    expect(await getRunDetail("not-an-id")).toBeNull();
+    expect(await getRunDetail("c".repeat(25))).toBeNull();
+  });
+
+  it("lists newest first, searches the prompt case-insensitively, paginates", async () => {
+    for (const prompt of ["A Red CUP left of a laptop", "a cat on a sofa", "a red apple near a cup"]) await newRun(prompt);
+    const all = await listRuns({ pageSize: 100 });
+    expect(runListResponseSchema.parse(all)).toEqual(all);
+    expect(all.runs[0]!.prompt).toBe("a red apple near a cup");
+    const cups = await listRuns({ query: "cup" });
+    expect(cups.total).toBe(2);
+    expect(cups.runs.map((run) => run.prompt)).toEqual(["a red apple near a cup", "A Red CUP left of a laptop"]);
+    const page2 = await listRuns({ query: "red", page: 2, pageSize: 1 });
+    expect(page2).toMatchObject({ total: 2, page: 2, pageSize: 1 });
+    expect(page2.runs.map((run) => run.prompt)).toEqual(["A Red CUP left of a laptop"]);
+    expect((await listRuns({ query: "%" })).total).toBe(0);
+  });
+
+  it("commits iterations with the run's best and count in one transaction, re-parsed on read", async () => {
+    const { id } = await newRun("commit test");
+    await db().run.update({ where: { id }, data: { status: "running" } });
+    await commitIteration(id, iteration(0, 0.4, imageA));
+    await commitIteration(id, iteration(1, 0.8, imageB));
+    await commitIteration(id, iteration(2, 0.8, imageA));
+    const run = (await getRunDetail(id))!;
+    expect(run).toMatchObject({ iterationCount: 3, bestIteration: 1, bestSgIoU: 0.8, bestImageId: imageB });
+    expect(run.iterations.map((view) => view.index)).toEqual([0, 1, 2]);
+    expect(run.iterations[0]).toMatchObject({ instruction: null, durationsMs: { diffuser: 10, checker: 5 }, warnings: ["diffuser: no sprite for 'zorb'"] });
+    expect(run.iterations[0]!.detected.objects[0]!.box).toEqual({ x: 0.1, y: 0.2, width: 0.3, height: 0.4 });
+
+    // A duplicate index fails and rolls back: the run's counters are untouched.
+    await expect(commitIteration(id, iteration(1, 0.99, imageA))).rejects.toThrow();
+    expect(await getRunDetail(id)).toMatchObject({ iterationCount: 3, bestIteration: 1, bestSgIoU: 0.8 });
+
+    await finishRun(id, { status: "succeeded", stopReason: "budget-spent", error: null, judgement: { score: 7, rationale: "fine", iteration: 1, warnings: [], durationMs: 3, seed: 9 } });
+    const finished = (await getRunDetail(id))!;
+    expect(finished).toMatchObject({ status: "succeeded", stopReason: "budget-spent", judgement: { score: 7, rationale: "fine", iteration: 1 } });
+    expect(finished.finishedAt).not.toBeNull();
+  });
+
+  it("fails loudly when a JSON column no longer fits its schema", async () => {
+    const { id } = await newRun("corrupt row");
+    await db().run.update({ where: { id }, data: { target: { objects: "nope" } } });
+    await expect(getRunDetail(id)).rejects.toThrow();
+    await db().run.delete({ where: { id } });
+  });
+
+  it("creates, reuses and revokes share tokens", async () => {
+    const { id } = await newRun("shared run");
+    const share = await shareRun(id);
+    expect(share.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(share.url).toBe(`/s/${share.token}`);
+    expect(await shareRun(id)).toEqual(share);
+    expect((await getRunByShareToken(share.token))?.id).toBe(id);
+    await revokeShare(id);
+    expect(await getRunByShareToken(share.token)).toBeNull();
+    const again = await shareRun(id);
+    expect(again.token).not.toBe(share.token);
+    expect(await getRunByShareToken("x".repeat(43))).toBeNull();
+    expect(await getRunByShareToken("short")).toBeNull();
+  });
+
+  it("claims the oldest waiting run atomically and marks stale running runs interrupted", async () => {
+    await db().run.updateMany({ where: { status: { in: ["queued", "interrupted"] } }, data: { status: "cancelled" } });
+    const first = await newRun("claim one");
+    const second = await newRun("claim two");
+    const claims = await Promise.all([claimNextRun(), claimNextRun(), claimNextRun()]);
+    const ids = claims.filter((claim) => claim !== null).map((claim) => claim.id);
+    expect(ids.sort()).toEqual([first.id, second.id].sort());
+    expect(await markRunningRunsInterrupted()).toBeGreaterThanOrEqual(2);
+    expect((await getRunDetail(first.id))?.status).toBe("interrupted");
+    const resumed = await claimNextRun();
+    expect(resumed).toMatchObject({ id: first.id, attempts: 2 });
+  });
+});

@@ -1,0 +1,36 @@
+import "server-only";
+import { serverEnv } from "../env";
+import { RunWorker, type RunWorkerOptions } from "./worker";
+
+/**
+ * The process's one worker, on globalThis (instrumentation and route handlers are separate
+ * bundles, and dev reloads modules). Started by instrumentation.ts in the Node.js runtime.
+ */
+const globalForWorker = globalThis as unknown as { rigWorker?: RunWorker };
+
+export function getRunWorker(): RunWorker | undefined {
+  return globalForWorker.rigWorker;
+}
+
+/** Starts the worker once per process (no-op when RIG_WORKER=off or already started). */
+export async function startRunWorker(options: RunWorkerOptions = {}): Promise<RunWorker | undefined> {
+  const env = serverEnv();
+  if (env.RIG_WORKER === "off") return undefined;
+  if (globalForWorker.rigWorker) return globalForWorker.rigWorker;
+  const worker = new RunWorker({ concurrency: env.RIG_WORKER_CONCURRENCY, ...options });
+  globalForWorker.rigWorker = worker;
+  await worker.start();
+  return worker;
+}
+
+/** Stops and forgets the worker (tests, shutdown). */
+export async function stopRunWorker(): Promise<void> {
+  const worker = globalForWorker.rigWorker;
+  globalForWorker.rigWorker = undefined;
+  await worker?.stop();
+}
+
+/** Tells the worker a run was queued, so an idle slot takes it now rather than at its next poll. */
+export function notifyRunQueued(): void {
+  globalForWorker.rigWorker?.wake();
+}
