@@ -1,0 +1,56 @@
+import "server-only";
+import type { ZodType } from "zod";
+import { AppError, toApiError } from "../errors";
+import { describeZodError } from "../jobs/validation";
+
+/** Helpers shared by the route handlers in app/api: JSON bodies, validation, error mapping. */
+
+/** Request bodies above this are refused (413) before parsing; inputs are at most 2,000 characters. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const noStore = { "Cache-Control": "no-store" };
+
+export function json(body: unknown, init: ResponseInit = {}): Response {
+  return Response.json(body, { ...init, headers: { ...noStore, ...init.headers } });
+}
+
+/** Maps any error to an apiErrorSchema body; unexposed errors are logged (message only) and hidden. */
+export function errorResponse(error: unknown): Response {
+  const { status, body } = toApiError(error);
+  if (status >= 500) console.error(`[api] ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+  return json(body, { status });
+}
+
+/** Runs a handler and turns what it throws into an API error response. */
+export async function handle(work: () => Promise<Response>): Promise<Response> {
+  try {
+    return await work();
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+/** The request's JSON body: 413 when too large, 400 when not JSON. */
+export async function readJsonBody(request: Request): Promise<unknown> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw tooLarge();
+  if (text.trim() === "") throw new AppError("bad_request:json", "the request body is empty; send a JSON object");
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new AppError("bad_request:json", `the request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function tooLarge(): AppError {
+  return new AppError("payload_too_large:body", `the request body is larger than ${MAX_BODY_BYTES} bytes`);
+}
+
+/** Parses a value (path parameter, query) or throws a 400 `bad_request:<what>`. */
+export function parseOrThrow<T>(schema: ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new AppError(`bad_request:${what}`, describeZodError(result.error));
+  return result.data;
+}
