@@ -39,6 +39,8 @@ async function main(): Promise<void> {
   console.log(`relation agreement ${pct(tally.relationsAgreeing, tally.relations)} over ${tally.relations} (pair, class) checks`);
   console.log(`colour naming (recoloured) ${pct(tally.recolouredNamed, tally.recoloured)} of ${tally.recoloured}`);
   console.log(`detectObjects ms: median ${percentile(detectTimes, 0.5).toFixed(1)}  p90 ${percentile(detectTimes, 0.9).toFixed(1)}  max ${Math.max(...detectTimes).toFixed(1)}`);
+  const slowest = detectTimes.map((ms, index) => ({ ms, seed: firstSeed + index })).sort((a, b) => b.ms - a.ms).slice(0, 5);
+  console.log(`slowest: ${slowest.map(({ ms, seed }) => `seed ${seed} ${ms.toFixed(0)} ms`).join(", ")}`);
   console.log(`renderScene ms (cached sprites): median ${percentile(renderTimes, 0.5).toFixed(1)}  p90 ${percentile(renderTimes, 0.9).toFixed(1)}`);
   if (tally.failures.length > 0) console.log(`first failures:\n  ${tally.failures.filter((f) => !f.endsWith("disagrees")).slice(0, 40).join("\n  ")}`);
 }

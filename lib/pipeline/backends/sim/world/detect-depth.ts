@@ -1,4 +1,5 @@
-import { luminance, luminanceMaps } from "./colour";
+import { luminanceMaps } from "./colour";
+import { scaledLuminance } from "./templates";
 import type { Hypothesis, Scene } from "./detect-score";
 import type { Found } from "./detect-peel";
 import { depthOfGroundY, type WorldStyle } from "./world";
@@ -21,20 +22,20 @@ function frontOf(scene: Scene, a: Hypothesis, b: Hypothesis): Hypothesis | null 
   const y1 = Math.min(a.top + a.height, b.top + b.height);
   if (x1 <= x0 || y1 <= y0) return null;
   const { lum, width: W, height: H } = scene.analysis;
-  const pa = scene.library.scaledSprite(a.key, a.width, a.height);
-  const pb = scene.library.scaledSprite(b.key, b.width, b.height);
+  const pa = scaledLuminance(scene.library.spriteByKey(a.key), a.width, a.height);
+  const pb = scaledLuminance(scene.library.spriteByKey(b.key), b.width, b.height);
   const ma = luminanceMaps[a.map]!;
   const mb = luminanceMaps[b.map]!;
   let votesA = 0;
   let votesB = 0;
   for (let y = Math.max(0, y0); y < Math.min(H, y1); y += 2) {
     for (let x = Math.max(0, x0); x < Math.min(W, x1); x += 2) {
-      const sa = ((y - a.top) * a.width + (x - a.left)) * 4;
-      const sb = ((y - b.top) * b.width + (x - b.left)) * 4;
-      if (pa[sa + 3] !== 255 || pb[sb + 3] !== 255) continue;
+      const sa = (y - a.top) * a.width + (x - a.left);
+      const sb = (y - b.top) * b.width + (x - b.left);
+      if (pa.alpha[sa] !== 255 || pb.alpha[sb] !== 255) continue;
       const o = lum[y * W + x]!;
-      const ea = luminance(pa[sa]!, pa[sa + 1]!, pa[sa + 2]!) * ma.scale + ma.offset;
-      const eb = luminance(pb[sb]!, pb[sb + 1]!, pb[sb + 2]!) * mb.scale + mb.offset;
+      const ea = pa.lum[sa]! * ma.scale + ma.offset;
+      const eb = pb.lum[sb]! * mb.scale + mb.offset;
       const da = Math.abs(o - ea);
       const db = Math.abs(o - eb);
       if (da <= 3.5 && db > 3.5) votesA++;

@@ -1,6 +1,6 @@
 import { refine, markExplained } from "./detect-refine";
 import type { Hypothesis, Scene } from "./detect-score";
-import { boundsOf, searchBlob, wholeBlob, type Bounds } from "./detect-search";
+import { boundsOf, searchBlob, wholeBlob, type Bounds, type HeightPlan } from "./detect-search";
 import { connectedComponents, type Component } from "./foreground";
 
 /**
@@ -52,7 +52,6 @@ export interface PeelBuffers {
 }
 
 const MAX_SEARCHES = 16;
-export const Q = { quick: 0, series: 0, seriesFull: 0, log: [] as string[] };
 
 /** Refine the leading hypotheses (up to three, within half the best score); the best refined. */
 function refinedBest(scene: Scene, ranked: readonly Hypothesis[]): Hypothesis | undefined {
@@ -66,8 +65,12 @@ function refinedBest(scene: Scene, ranked: readonly Hypothesis[]): Hypothesis | 
   return best;
 }
 
-/** Explained almost entirely by unexplained foreground: a front object, not one seen past others. */
-const fullyVisible = (h: Hypothesis) => h.precision >= 0.9 && h.visible >= 0.85;
+const PLANS: readonly HeightPlan[] = ["extents", "sparse-series", "series"];
+
+/** Good enough to skip the denser plans. */
+function convincing(h: Hypothesis, plan: HeightPlan): boolean {
+  return h.precision >= (plan === "extents" ? 0.9 : 0.85) && h.visible >= (plan === "extents" ? 0.5 : 0.3);
+}
 
 export function peelGroup(scene: Scene, keys: readonly string[], group: Component[], buffers: PeelBuffers): Found[] {
   const { width: W, height: H } = scene.analysis;
@@ -75,9 +78,13 @@ export function peelGroup(scene: Scene, keys: readonly string[], group: Componen
   const explained = scene.explained;
   /** The unexplained pixels of `blob`, as connected pieces of at least MIN_BLOB pixels. */
   const split = (blob: Component): Component[] => {
-    const remaining = blob.pixels.filter((p) => !explained[p]);
-    if (remaining.length < MIN_BLOB) return [];
-    if (remaining.length === blob.pixels.length) return [blob];
+    let count = 0;
+    for (const p of blob.pixels) if (!explained[p]) count++;
+    if (count < MIN_BLOB) return [];
+    if (count === blob.pixels.length) return [blob];
+    const remaining = new Int32Array(count);
+    count = 0;
+    for (const p of blob.pixels) if (!explained[p]) remaining[count++] = p;
     for (const p of remaining) buffers.work[p] = 1;
     const pieces = connectedComponents(buffers.work, W, H, remaining, buffers.scratch, MIN_BLOB);
     for (const p of remaining) buffers.work[p] = 0;
@@ -103,13 +110,12 @@ export function peelGroup(scene: Scene, keys: readonly string[], group: Componen
     let best = wholeBlob(scene, keys, blob);
     if (best) best = refine(scene, best);
     else {
-      // Quick path: heights from the blob's extents explain a fully visible front object.
-      best = refinedBest(scene, searchBlob(scene, keys, blob, bounds, "extents"));
-      if (best && fullyVisible(best)) Q.quick++;
-      if (!best || !fullyVisible(best)) {
-        const searched = refinedBest(scene, searchBlob(scene, keys, blob, bounds, "series"));
-        Q.series++; if (searched && fullyVisible(searched)) { Q.seriesFull++; Q.log.push(`${best?.key}:${best?.height}:${best?.precision.toFixed(2)}:${best?.visible.toFixed(2)} vs ${searched.key}:${searched.height}:${searched.precision.toFixed(2)}:${searched.visible.toFixed(2)}`); }
-        if (searched && (!best || searched.score > best.score)) best = searched;
+      // Cheap plans first: heights from the blob's extents find a fully visible front object;
+      // a sparse height series most objects seen past others; the dense series the rest.
+      for (const plan of PLANS) {
+        const refined = refinedBest(scene, searchBlob(scene, keys, blob, bounds, plan));
+        if (refined && (!best || refined.score > best.score)) best = refined;
+        if (best && convincing(best, plan)) break;
       }
     }
     if (best && best.precision >= 0.5 && best.visible >= 0.3 && best.score > 0) {

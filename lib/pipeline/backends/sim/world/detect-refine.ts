@@ -1,6 +1,6 @@
-import { luminance, luminanceMaps } from "./colour";
+import { luminanceMaps } from "./colour";
 import { exactScore, type Hypothesis, type Scene } from "./detect-score";
-import { spriteTemplate } from "./templates";
+import { scaledLuminance, spriteTemplate } from "./templates";
 
 /**
  * Full-resolution refinement of a coarse hypothesis (height scan around its anchored corner,
@@ -57,25 +57,21 @@ export function refine(scene: Scene, start: Hypothesis): Hypothesis {
 /** Mark the pixels a detection explains: its sprite's edge pixels and interior pixels it matches. */
 export function markExplained(scene: Scene, hypothesis: Hypothesis): void {
   const { lum, foreground, width: W, height: H } = scene.analysis;
-  const pixels = scene.library.scaledSprite(hypothesis.key, hypothesis.width, hypothesis.height);
+  const scaled = scaledLuminance(scene.library.spriteByKey(hypothesis.key), hypothesis.width, hypothesis.height);
   const map = luminanceMaps[hypothesis.map]!;
+  const explained = scene.explained;
   for (let j = 0; j < hypothesis.height; j++) {
     const y = hypothesis.top + j;
     if (y < 0 || y >= H) continue;
     for (let i = 0; i < hypothesis.width; i++) {
       const x = hypothesis.left + i;
       if (x < 0 || x >= W) continue;
-      const s = (j * hypothesis.width + i) * 4;
-      const a = pixels[s + 3]!;
+      const s = j * hypothesis.width + i;
+      const a = scaled.alpha[s]!;
       if (a === 0) continue;
       const p = y * W + x;
-      if (!foreground[p] || scene.explained[p]) continue;
-      if (a < 255) {
-        scene.explained[p] = 1;
-        continue;
-      }
-      const e = luminance(pixels[s]!, pixels[s + 1]!, pixels[s + 2]!) * map.scale + map.offset;
-      if (Math.abs(lum[p]! - e) <= 10) scene.explained[p] = 1;
+      if (!foreground[p] || explained[p]) continue;
+      if (a < 255 || Math.abs(lum[p]! - (scaled.lum[s]! * map.scale + map.offset)) <= 10) explained[p] = 1;
     }
   }
 }

@@ -56,7 +56,9 @@ const mapScale = Float64Array.from(luminanceMaps, (map) => map.scale);
 const mapOffset = Float64Array.from(luminanceMaps, (map) => map.offset);
 const coarseTolerance = Float64Array.from(luminanceMaps, (map) => 3 + 9 * Math.max(0.35, map.scale));
 const EXACT_TOLERANCE = 3.5;
-const EARLY8 = Number(process.env.E8 ?? 99);
+/** Early rejection: more than this many of the first 8 samples unmatched (of 16: EARLY16). */
+const EARLY8 = 5;
+const EARLY16 = 8;
 
 export const rejected: Hypothesis = { key: "", left: 0, top: 0, width: 0, height: 0, corner: 0, map: 0, score: -Infinity, precision: 0, visible: 0, fit: -Infinity };
 
@@ -113,7 +115,7 @@ export function coarseScore(scene: Scene, probe: CoarseProbe, left: number, top:
     if ((s & 7) === 0 && s > 0) {
       let most = 0;
       for (let m = 0; m < MAP_COUNT; m++) if (matches[m]! > most) most = matches[m]!;
-      if ((s === 16 && fg + bg - most > 8) || (s === 8 && fg + bg - most > EARLY8) || areaPerSample * (2.5 * most - 1.5 * fg - 3 * bg + (n - s)) <= beat) {
+      if ((s === 16 && fg + bg - most > EARLY16) || (s === 8 && fg + bg - most > EARLY8) || areaPerSample * (2.5 * most - 1.5 * fg - 3 * bg + (n - s)) <= beat) {
         scoreStats.coarseSamples += s;
         return -Infinity;
       }

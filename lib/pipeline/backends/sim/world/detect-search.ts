@@ -35,7 +35,16 @@ interface Anchor {
   side: Side;
   x: number;
   y: number;
+  /** 0 for the side's most extreme local extremum, 1 for the next ... */
+  rank: number;
 }
+
+/** Rects are swept along the two strongest extrema per side; heights pair up more of them. */
+const SWEPT_ANCHORS = 2;
+const EXTENT_ANCHORS = 4;
+/** Height series ratios: refinement recovers about +-3.5%, the dense series is the exhaustive one. */
+const DENSE_RATIO = 1.07;
+const SPARSE_RATIO = 1.2;
 
 const EXTREMUM_RADIUS = 8;
 
@@ -58,8 +67,11 @@ function extrema(values: Int32Array, better: (a: number, b: number) => boolean, 
     found.push({ index: Math.round((i + end) / 2), value: v });
   }
   found.sort((a, b) => (better(a.value, b.value) ? -1 : better(b.value, a.value) ? 1 : 0));
-  return found.slice(0, 2);
+  return found.slice(0, EXTENT_ANCHORS);
 }
+
+/** Anchors per residual blob (a blob is searched with up to three height plans). */
+const anchorsOfBlob = new WeakMap<Component, Anchor[]>();
 
 /** Local extrema of the blob's top/bottom/left/right contours: where some object's extreme point shows. */
 function contourAnchors(blob: Component, width: number): Anchor[] {
@@ -84,10 +96,10 @@ function contourAnchors(blob: Component, width: number): Anchor[] {
   const lowSet = (v: number) => v < 1 << 30;
   const highSet = (v: number) => v >= 0;
   return [
-    ...extrema(top, less, lowSet).map(({ index, value }) => ({ side: "top" as const, x: blob.x0 + index, y: value })),
-    ...extrema(bottom, more, highSet).map(({ index, value }) => ({ side: "bottom" as const, x: blob.x0 + index, y: value })),
-    ...extrema(left, less, lowSet).map(({ index, value }) => ({ side: "left" as const, x: value, y: blob.y0 + index })),
-    ...extrema(right, more, highSet).map(({ index, value }) => ({ side: "right" as const, x: value, y: blob.y0 + index })),
+    ...extrema(top, less, lowSet).map(({ index, value }, rank) => ({ side: "top" as const, x: blob.x0 + index, y: value, rank })),
+    ...extrema(bottom, more, highSet).map(({ index, value }, rank) => ({ side: "bottom" as const, x: blob.x0 + index, y: value, rank })),
+    ...extrema(left, less, lowSet).map(({ index, value }, rank) => ({ side: "left" as const, x: value, y: blob.y0 + index, rank })),
+    ...extrema(right, more, highSet).map(({ index, value }, rank) => ({ side: "right" as const, x: value, y: blob.y0 + index, rank })),
   ];
 }
 
@@ -114,13 +126,11 @@ export const searchStats = { coarse: 0 };
  * or left and right, extremes are on the blob's contour, so its height is a difference of
  * anchors), "series" a geometric series from 16 px to the largest that fits the group.
  */
-export type HeightPlan = "extents" | "series";
+export type HeightPlan = "extents" | "sparse-series" | "series";
 
-const HEIGHT_RATIO = 1.07;
-
-function seriesHeights(maxHeight: number): number[] {
+function seriesHeights(maxHeight: number, ratio: number): number[] {
   const heights: number[] = [];
-  for (let height = 16; height <= maxHeight; height = Math.max(height + 1, Math.round(height * HEIGHT_RATIO))) heights.push(height);
+  for (let height = 16; height <= maxHeight; height = Math.max(height + 1, Math.round(height * ratio))) heights.push(height);
   return heights;
 }
 
@@ -137,11 +147,21 @@ function extentHeights(anchors: readonly Anchor[], blob: Bounds, aspect: number,
 }
 
 /** Anchored coarse search over labels, heights and anchors; best hypothesis per key, best first. */
-export function searchBlob(scene: Scene, keys: readonly string[], blob: Component, group: Bounds, plan: HeightPlan = "series"): Hypothesis[] {
+export function searchBlob(
+  scene: Scene,
+  keys: readonly string[],
+  blob: Component,
+  group: Bounds,
+  plan: HeightPlan = "series",
+): Hypothesis[] {
   const bestPerKey: Hypothesis[] = [];
   const groupWidth = group.x1 - group.x0 + 1;
   const groupHeight = group.y1 - group.y0 + 1;
-  const anchors = contourAnchors(blob, scene.analysis.width);
+  let anchors = anchorsOfBlob.get(blob);
+  if (!anchors) {
+    anchors = contourAnchors(blob, scene.analysis.width);
+    anchorsOfBlob.set(blob, anchors);
+  }
   // Only keys scoring at least half the best are refined (peelGroup): prune below that.
   let floor = -Infinity;
   for (const key of keys) {
@@ -168,7 +188,8 @@ export function searchBlob(scene: Scene, keys: readonly string[], blob: Componen
       }
     };
     const maxHeight = Math.min(groupHeight + 2, (groupWidth + 2) / tpl.aspect);
-    const heights = plan === "series" ? seriesHeights(maxHeight) : extentHeights(anchors, blob, tpl.aspect, maxHeight);
+    const heights =
+      plan === "extents" ? extentHeights(anchors, blob, tpl.aspect, maxHeight) : seriesHeights(maxHeight, plan === "series" ? DENSE_RATIO : SPARSE_RATIO);
     for (height of heights) {
       width = Math.max(1, Math.round(height * tpl.aspect));
       sizeProbe(probe, sprite, width, height);
@@ -177,6 +198,7 @@ export function searchBlob(scene: Scene, keys: readonly string[], blob: Componen
       consider(blob.x0, blob.y1 + 1 - height, 2);
       consider(blob.x1 + 1 - width, blob.y1 + 1 - height, 3);
       for (const anchor of anchors) {
+        if (anchor.rank >= SWEPT_ANCHORS) continue;
         const horizontal = anchor.side === "top" || anchor.side === "bottom";
         const [lo, hi] = tpl.extremes[anchor.side];
         const extent = horizontal ? width : height;

@@ -6,7 +6,7 @@ import { mipFor, type Sprite, type SpriteLibrary } from "./sprite-library";
  * luminance the renderer will produce there. Memoised in the library, like trained weights; they
  * depend only on the sprite, never on an image.
  *
- * Exports: SpriteTemplate, spriteTemplate, expectedLuminance.
+ * Exports: SpriteTemplate, spriteTemplate, expectedLuminance, ScaledLuminance, scaledLuminance.
  */
 
 export interface SpriteTemplate {
@@ -168,4 +168,73 @@ export function expectedLuminance(sprite: Sprite, width: number, height: number,
   const top = l[y0 * w + x0]! * (1 - tx) + l[y0 * w + x1]! * tx;
   const bottom = l[y1 * w + x0]! * (1 - tx) + l[y1 * w + x1]! * tx;
   return top * (1 - ty) + bottom * ty;
+}
+
+/** Luminance and alpha of a sprite drawn w x h, exactly as the renderer's scaledSprite pixels give them. */
+export interface ScaledLuminance {
+  readonly width: number;
+  readonly height: number;
+  readonly lum: Float32Array;
+  readonly alpha: Uint8Array;
+}
+
+const scaledCache = new WeakMap<Sprite, Map<string, ScaledLuminance>>();
+const SCALED_CACHE_SIZE = 64;
+const rounded = new Uint8ClampedArray(4);
+
+/** Cached per sprite and size (least recently built evicted): world knowledge, not image state. */
+export function scaledLuminance(sprite: Sprite, width: number, height: number): ScaledLuminance {
+  let cache = scaledCache.get(sprite);
+  if (!cache) {
+    cache = new Map();
+    scaledCache.set(sprite, cache);
+  }
+  const cacheKey = `${width}x${height}`;
+  const cached = cache.get(cacheKey);
+  if (cached) return cached;
+  const level = mipFor(sprite, height);
+  const lum = new Float32Array(width * height);
+  const alpha = new Uint8Array(width * height);
+  const src = level.rgba;
+  const w = level.width;
+  const sx = level.width / width;
+  const sy = level.height / height;
+  for (let j = 0; j < height; j++) {
+    const fy = Math.min(level.height - 1, Math.max(0, (j + 0.5) * sy - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(level.height - 1, y0 + 1);
+    const ty = fy - y0;
+    for (let i = 0; i < width; i++) {
+      const fx = Math.min(level.width - 1, Math.max(0, (i + 0.5) * sx - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(level.width - 1, x0 + 1);
+      const tx = fx - x0;
+      // Premultiplied bilinear, as sprite-library.ts bilinearRgba (same operation order).
+      let a = 0;
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let k = 0; k < 4; k++) {
+        const p = ((k < 2 ? y0 : y1) * w + (k & 1 ? x1 : x0)) * 4;
+        const weight = k === 0 ? (1 - tx) * (1 - ty) : k === 1 ? tx * (1 - ty) : k === 2 ? (1 - tx) * ty : tx * ty;
+        const wa = weight * src[p + 3]!;
+        a += wa;
+        r += wa * src[p]!;
+        g += wa * src[p + 1]!;
+        b += wa * src[p + 2]!;
+      }
+      const o = j * width + i;
+      if (a <= 0) continue;
+      rounded[0] = r / a;
+      rounded[1] = g / a;
+      rounded[2] = b / a;
+      rounded[3] = a;
+      lum[o] = 0.299 * rounded[0]! + 0.587 * rounded[1]! + 0.114 * rounded[2]!;
+      alpha[o] = rounded[3]!;
+    }
+  }
+  const scaled = { width, height, lum, alpha };
+  if (cache.size >= SCALED_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(cacheKey, scaled);
+  return scaled;
 }
