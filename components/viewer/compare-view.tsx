@@ -57,7 +57,7 @@ export function CompareView({ target, iterations, current, other, onOtherChange 
       </div>
 
       {mode === "side-by-side" ? (
-        <div className="grid grid-cols-2 gap-3">
+        <div className="grid max-w-3xl grid-cols-2 gap-3">
           {[before, after].map((iteration) => (
             <figure key={iteration.index} className="flex flex-col gap-1">
               <img src={imageUrl(iteration.imageId)} alt={`Iteration ${iteration.index}`} width={512} height={512} loading="lazy" className="aspect-square w-full rounded border border-slate-300" />

@@ -5,8 +5,10 @@ import { useId } from "react";
 import type { RunDetail } from "@/lib/schemas/run";
 import { cancelRun, revokeShare, runQueries, shareRun } from "@/lib/viewer/run-queries";
 import { applyRunStreamEvent, isLive } from "@/lib/viewer/run-stream";
+import { useOrigin } from "./use-origin";
 
-interface ShareState {
+/** The run's share link as a path (`/s/<token>`), or null; seeded by the server page, kept in the query cache. */
+export interface ShareState {
   url: string | null;
 }
 
@@ -19,7 +21,8 @@ export function RunActions({ run }: { run: RunDetail }) {
   const queryClient = useQueryClient();
   const detailKey = runQueries.detail(run.id).queryKey;
   const shareKey = runQueries.share(run.id);
-  // The link this browser created, kept in the cache (the API's run detail does not carry it).
+  const origin = useOrigin();
+  // The run detail does not carry the share link: the server page seeds it, the mutations update it.
   const share = useQuery<ShareState>({ queryKey: shareKey, queryFn: () => ({ url: null }), staleTime: Infinity, gcTime: Infinity });
 
   const cancel = useMutation({
@@ -31,14 +34,15 @@ export function RunActions({ run }: { run: RunDetail }) {
   });
   const create = useMutation({
     mutationFn: () => shareRun(run.id),
-    onSuccess: (response) => queryClient.setQueryData<ShareState>(shareKey, { url: new URL(response.url, window.location.origin).toString() }),
+    onSuccess: (response) => queryClient.setQueryData<ShareState>(shareKey, { url: response.url }),
   });
   const revoke = useMutation({
     mutationFn: () => revokeShare(run.id),
     onSuccess: () => queryClient.setQueryData<ShareState>(shareKey, { url: null }),
   });
 
-  const shareUrl = share.data?.url ?? null;
+  const sharePath = share.data?.url ?? null;
+  const shareUrl = sharePath === null ? null : origin ? new URL(sharePath, origin).toString() : sharePath;
   const error = cancel.error ?? create.error ?? revoke.error;
 
   return (

@@ -14,7 +14,7 @@ export function useIterationParam(): [number | null, (index: number) => void] {
   const select = useCallback((index: number) => {
     const url = new URL(window.location.href);
     url.searchParams.set("i", String(index));
-    window.history.replaceState(window.history.state, "", url);
+    window.history.replaceState(null, "", url);
   }, []);
   return [requested, select];
 }

@@ -1,0 +1,53 @@
+import { createFinishedRun, expect, test } from "./fixtures";
+import { RunViewerPage } from "./pages/run-viewer-page";
+
+test("a share link opens a read-only viewer in a fresh context, with a link preview; revoking it closes it", async ({ browser, request, viewer }, testInfo) => {
+  const runId = await createFinishedRun(request);
+  await viewer.goto(`/runs/${runId}`);
+  await viewer.shareButton.click();
+  await expect(viewer.shareUrl).toHaveValue(/\/s\/[A-Za-z0-9_-]{43}$/);
+  const shareUrl = await viewer.shareUrl.inputValue();
+  await expect(viewer.revokeButton).toBeVisible();
+
+  const context = await browser.newContext();
+  try {
+    const guest = await context.newPage();
+    const shared = new RunViewerPage(guest);
+    await shared.goto(shareUrl);
+    await expect(shared.viewer).toHaveAttribute("data-readonly", "true");
+    await expect(shared.timelineItems.first()).toBeVisible();
+    await expect(shared.overlayCanvas).toBeVisible();
+    // No control that changes data.
+    for (const testId of ["cancel-run", "share-run", "revoke-share", "submit-run", "prompt-input", "run-actions"]) {
+      await expect(guest.getByTestId(testId)).toHaveCount(0);
+    }
+    await expect(guest.getByRole("button", { name: /cancel|share|revoke|delete|new run|^run$/i })).toHaveCount(0);
+    await expect(guest.locator("form")).toHaveCount(0);
+    // Viewing controls still work.
+    await guest.keyboard.press("Home");
+    await shared.expectSelected(0);
+    await guest.screenshot({ path: testInfo.outputPath("shared-viewer.png"), fullPage: true });
+
+    // Open Graph image of the best iteration.
+    const ogImage = await guest.locator('meta[property="og:image"]').getAttribute("content");
+    expect(ogImage).toBeTruthy();
+    const preview = await guest.request.get(new URL(ogImage!, shareUrl).toString());
+    expect(preview.status()).toBe(200);
+    expect(preview.headers()["content-type"]).toContain("image/png");
+    await testInfo.attach("og-image.png", { body: await preview.body(), contentType: "image/png" });
+
+    // Revoke: the link stops working.
+    await viewer.revokeButton.click();
+    await expect(viewer.shareButton).toHaveText("Share");
+    await shared.goto(new URL(shareUrl).pathname);
+    await expect(shared.error).toContainText(/does not exist or was revoked/i);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a made-up share token shows a clear message", async ({ page }) => {
+  const viewer = new RunViewerPage(page);
+  await viewer.goto("/s/not-a-real-token");
+  await expect(viewer.error).toContainText(/does not exist or was revoked/i);
+});

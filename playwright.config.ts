@@ -1,0 +1,76 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+/**
+ * E2E against the production build and a throwaway database. The config is evaluated again in
+ * every worker process; the port and data folder are chosen once, in the runner, and reach the
+ * workers through the environment they inherit.
+ */
+process.env.E2E_PORT ??= execFileSync(process.execPath, [
+  "-e",
+  "const s = require('node:net').createServer(); s.listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); });",
+])
+  .toString()
+  .trim();
+process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), "rig-e2e-"));
+
+const port = Number(process.env.E2E_PORT);
+const dataDir = process.env.E2E_DATA_DIR;
+const baseURL = `http://127.0.0.1:${port}`;
+// E2E_SKIP_BUILD=1 reuses the last `next build` (quicker local iterations).
+const build = process.env.E2E_SKIP_BUILD === "1" ? "" : "npx next build && ";
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results",
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
+  globalTeardown: "./e2e/global-teardown.ts",
+  use: {
+    baseURL,
+    headless: true,
+    screenshot: "only-on-failure",
+    trace: "retain-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        viewport: { width: 1400, height: 1000 },
+        launchOptions: {
+          executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+          args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: `npm run -s db:migrate && ${build}npx next start -p ${port} -H 127.0.0.1`,
+    url: baseURL,
+    timeout: 300_000,
+    reuseExistingServer: false,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      RIG_DATA_DIR: dataDir,
+      DATABASE_URL: `file:${path.join(dataDir, "rig.db")}`,
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  },
+});
