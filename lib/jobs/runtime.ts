@@ -1,6 +1,6 @@
 import "server-only";
 import { serverEnv } from "../env";
-import { RunWorker, type RunWorkerOptions } from "./worker";
+import type { RunWorker, RunWorkerOptions } from "./worker";
 
 /**
  * The process's one worker, on globalThis (instrumentation and route handlers are separate
@@ -16,6 +16,9 @@ export function getRunWorker(): RunWorker | undefined {
 export async function startRunWorker(options: RunWorkerOptions = {}): Promise<RunWorker | undefined> {
   const env = serverEnv();
   if (env.RIG_WORKER === "off") return undefined;
+  if (globalForWorker.rigWorker) return globalForWorker.rigWorker;
+  // Loaded here, not at the top: route handlers import this module and need not bundle the sim world.
+  const { RunWorker } = await import("./worker");
   if (globalForWorker.rigWorker) return globalForWorker.rigWorker;
   const worker = new RunWorker({ concurrency: env.RIG_WORKER_CONCURRENCY, ...options });
   globalForWorker.rigWorker = worker;
