@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import path from "node:path";
 import { createCanvas, GlobalFonts } from "@napi-rs/canvas";
 
 /**
@@ -7,7 +8,8 @@ import { createCanvas, GlobalFonts } from "@napi-rs/canvas";
  * the project (Inter, SIL Open Font License, npm @expo-google-fonts/inter) so every machine draws
  * the same pixels.
  */
-const require = createRequire(import.meta.url);
+// Resolved from the working directory, not this file: a bundler (Next) must not try to bundle the font.
+const require = createRequire(path.join(process.cwd(), "package.json"));
 let fontFamily: string | undefined;
 
 function labelFont(): string {
