@@ -52,6 +52,8 @@ export function createScene(analysis: PixelAnalysis, library: SpriteLibrary): Sc
 }
 
 export const MAP_COUNT = luminanceMaps.length;
+// coarseScore unrolls the maps.
+if (MAP_COUNT !== 4) throw new Error(`detect-score expects 4 luminance maps, found ${MAP_COUNT}`);
 const mapScale = Float64Array.from(luminanceMaps, (map) => map.scale);
 const mapOffset = Float64Array.from(luminanceMaps, (map) => map.offset);
 const coarseTolerance = Float64Array.from(luminanceMaps, (map) => 3 + 9 * Math.max(0.35, map.scale));
@@ -69,12 +71,13 @@ export interface CoarseProbe {
   height: number;
   readonly dx: Int32Array;
   readonly dy: Int32Array;
-  expected: Float32Array;
+  /** Per sample, the luminance each recolouring map predicts: mapped[s * 4 + map]. */
+  readonly mapped: Float64Array;
 }
 
 export function coarseProbe(template: SpriteTemplate): CoarseProbe {
   const n = template.coarse.length;
-  return { template, width: 0, height: 0, dx: new Int32Array(n), dy: new Int32Array(n), expected: template.coarseLevelLum[0]! };
+  return { template, width: 0, height: 0, dx: new Int32Array(n), dy: new Int32Array(n), mapped: new Float64Array(n * MAP_COUNT) };
 }
 
 /** Point the probe at a drawn size (cheap: n multiplications). */
@@ -86,7 +89,10 @@ export function sizeProbe(probe: CoarseProbe, sprite: Sprite, width: number, hei
     probe.dx[s] = Math.floor(tpl.coarseU[s]! * width);
     probe.dy[s] = Math.floor(tpl.coarseV[s]! * height);
   }
-  probe.expected = tpl.coarseLevelLum[sprite.mips.indexOf(mipFor(sprite, height))]!;
+  const expected = tpl.coarseLevelLum[sprite.mips.indexOf(mipFor(sprite, height))]!;
+  for (let s = 0; s < expected.length; s++) {
+    for (let m = 0; m < MAP_COUNT; m++) probe.mapped[s * MAP_COUNT + m] = mapScale[m]! * expected[s]! + mapOffset[m]!;
+  }
 }
 
 /** Work counters for benchmarks and tests (samples compared). */
@@ -104,8 +110,15 @@ const tally = { fg: 0, bg: 0, inFrame: 0, samples: 0 };
 export function coarseScore(scene: Scene, probe: CoarseProbe, left: number, top: number, beat = -Infinity): number {
   const { lum, foreground, width: W, height: H } = scene.analysis;
   const explained = scene.explained;
-  const { dx, dy, expected } = probe;
-  matches.fill(0);
+  const { dx, dy, mapped } = probe;
+  const t0 = coarseTolerance[0]!;
+  const t1 = coarseTolerance[1]!;
+  const t2 = coarseTolerance[2]!;
+  const t3 = coarseTolerance[3]!;
+  let m0 = 0;
+  let m1 = 0;
+  let m2 = 0;
+  let m3 = 0;
   let fg = 0;
   let bg = 0;
   let inFrame = 0;
@@ -113,8 +126,7 @@ export function coarseScore(scene: Scene, probe: CoarseProbe, left: number, top:
   const areaPerSample = (probe.width * probe.height * probe.template.fill) / Math.max(1, n);
   for (let s = 0; s < n; s++) {
     if ((s & 7) === 0 && s > 0) {
-      let most = 0;
-      for (let m = 0; m < MAP_COUNT; m++) if (matches[m]! > most) most = matches[m]!;
+      const most = Math.max(m0, m1, m2, m3);
       if ((s === 16 && fg + bg - most > EARLY16) || (s === 8 && fg + bg - most > EARLY8) || areaPerSample * (2.5 * most - 1.5 * fg - 3 * bg + (n - s)) <= beat) {
         scoreStats.coarseSamples += s;
         return -Infinity;
@@ -131,13 +143,18 @@ export function coarseScore(scene: Scene, probe: CoarseProbe, left: number, top:
       continue;
     }
     fg++;
-    const e = expected[s]!;
     const o = lum[p]!;
-    for (let m = 0; m < MAP_COUNT; m++) {
-      if (Math.abs(o - (mapScale[m]! * e + mapOffset[m]!)) <= coarseTolerance[m]!) matches[m]!++;
-    }
+    const q = s * 4;
+    if (Math.abs(o - mapped[q]!) <= t0) m0++;
+    if (Math.abs(o - mapped[q + 1]!) <= t1) m1++;
+    if (Math.abs(o - mapped[q + 2]!) <= t2) m2++;
+    if (Math.abs(o - mapped[q + 3]!) <= t3) m3++;
   }
   scoreStats.coarseSamples += n;
+  matches[0] = m0;
+  matches[1] = m1;
+  matches[2] = m2;
+  matches[3] = m3;
   tally.fg = fg;
   tally.bg = bg;
   tally.inFrame = inFrame;
