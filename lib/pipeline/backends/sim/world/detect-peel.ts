@@ -21,6 +21,10 @@ export interface Found {
 
 const MIN_BLOB = 80;
 const UNKNOWN_BLOB = 400;
+/** An unexplained blob with this share of its pixels within 4 px of a detection's rect is its leftover. */
+const ABSORB_MARGIN = 4;
+const ABSORB_SHARE = 0.7;
+const ABSORB_SIZE = 0.15;
 /** Minimum solid core (pixels surviving a 5x5 erosion) of a residual worth explaining. */
 const MIN_CORE = 150;
 
@@ -52,6 +56,27 @@ export interface PeelBuffers {
 }
 
 const MAX_SEARCHES = 16;
+/**
+ * Most of the blob lies inside one detection's rect and it is small next to it: pixels that
+ * detection's fit left over (a slightly misplaced or mis-sized rect), not an object of its own.
+ */
+function absorbed(blob: Component, found: readonly Found[], width: number): boolean {
+  for (const f of found) {
+    if (!f.hypothesis) continue;
+    const r = f.bounds;
+    if (r.x0 > blob.x1 || blob.x0 > r.x1 || r.y0 > blob.y1 || blob.y0 > r.y1) continue;
+    // An object in front of the detection can be as large; leftovers are small next to it.
+    if (blob.pixels.length > ABSORB_SIZE * (r.x1 - r.x0 + 1) * (r.y1 - r.y0 + 1)) continue;
+    let inside = 0;
+    for (const p of blob.pixels) {
+      const x = p % width;
+      const y = (p - x) / width;
+      if (x >= r.x0 - ABSORB_MARGIN && x <= r.x1 + ABSORB_MARGIN && y >= r.y0 - ABSORB_MARGIN && y <= r.y1 + ABSORB_MARGIN) inside++;
+    }
+    if (inside >= ABSORB_SHARE * blob.pixels.length) return true;
+  }
+  return false;
+}
 
 /** Refine the leading hypotheses (up to three, within half the best score); the best refined. */
 function refinedBest(scene: Scene, ranked: readonly Hypothesis[]): Hypothesis | undefined {
@@ -127,7 +152,7 @@ export function peelGroup(scene: Scene, keys: readonly string[], group: Componen
       continue;
     }
     for (const p of blob.pixels) explained[p] = 1;
-    if (blob.pixels.length >= UNKNOWN_BLOB) found.push({ hypothesis: null, bounds: blob, score: 0.2 });
+    if (blob.pixels.length >= UNKNOWN_BLOB && !absorbed(blob, found, W)) found.push({ hypothesis: null, bounds: blob, score: 0.2 });
   }
   return found;
 }
