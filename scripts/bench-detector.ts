@@ -5,6 +5,7 @@
  * median/p90/max detection time (after one untimed warm-up detection) and the slowest seeds.  Usage: npx tsx scripts/bench-detector.ts [scenes=1000] [firstSeed=1]
  */
 import { detectObjects } from "../lib/pipeline/backends/sim/world/detect";
+import { scoreStats } from "../lib/pipeline/backends/sim/world/detect-score";
 import { emptyTally, tallyScene } from "../lib/pipeline/backends/sim/world/evaluate-detections";
 import { randomScene } from "../lib/pipeline/backends/sim/world/random-scenes";
 import { renderScene } from "../lib/pipeline/backends/sim/world/render";
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
   // inside the timed calls, so the first scenes' times include that one-off cost.
   const warmUp = await randomScene(firstSeed, library, defaultWorldStyle);
   detectObjects(warmUp.render.image, warmUp.candidates, library, defaultWorldStyle);
+  scoreStats.coarseSamples = 0;
+  scoreStats.exactSamples = 0;
   for (let seed = firstSeed; seed < firstSeed + count; seed++) {
     const scene = await randomScene(seed, library, defaultWorldStyle);
     const start = performance.now();
@@ -43,6 +46,8 @@ async function main(): Promise<void> {
   console.log(`relation agreement ${pct(tally.relationsAgreeing, tally.relations)} over ${tally.relations} (pair, class) checks`);
   console.log(`colour naming (recoloured) ${pct(tally.recolouredNamed, tally.recoloured)} of ${tally.recoloured}`);
   console.log(`detectObjects ms: median ${percentile(detectTimes, 0.5).toFixed(1)}  p90 ${percentile(detectTimes, 0.9).toFixed(1)}  max ${Math.max(...detectTimes).toFixed(1)}`);
+  // Load-independent work measure (wall times vary with whatever else the machine runs).
+  console.log(`samples compared per scene: coarse ${Math.round(scoreStats.coarseSamples / count)}, exact ${Math.round(scoreStats.exactSamples / count)}`);
   const slowest = detectTimes.map((ms, index) => ({ ms, seed: firstSeed + index })).sort((a, b) => b.ms - a.ms).slice(0, 5);
   console.log(`slowest: ${slowest.map(({ ms, seed }) => `seed ${seed} ${ms.toFixed(0)} ms`).join(", ")}`);
   console.log(`renderScene ms (cached sprites): median ${percentile(renderTimes, 0.5).toFixed(1)}  p90 ${percentile(renderTimes, 0.9).toFixed(1)}`);

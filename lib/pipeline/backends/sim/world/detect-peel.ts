@@ -6,8 +6,17 @@ import { connectedComponents, type Component } from "./foreground";
 /**
  * Peeling: explains a group of nearly touching foreground components one object at a time, front
  * first. Front objects are fully visible, so they explain most pixels and win first; their pixels
- * are then marked explained and count as neutral occlusion for the objects behind. What no
- * candidate explains becomes an "object" detection when it is a solid blob (not a thin rim).
+ * are then marked explained and count as neutral occlusion for the objects behind. Only the
+ * residual blobs a new detection touches are re-split.
+ *
+ * Per residual blob, cheapest first: the blob as one whole object; heights from the blob's own
+ * extents (a fully visible front object); a sparse height series; the dense series. The search
+ * stops at the first plan whose refined fit is convincing.
+ *
+ * Leftovers: a residual with no solid core (thin rims a fit did not quite explain, an editor's
+ * imperfect inpaint) is dropped unsearched; an unexplained blob that is small and lies within a
+ * detection's rect is that detection's leftover. Other unexplained blobs of >= 400 px become an
+ * "object" detection.
  *
  * Exports: Found, groupComponents, peelGroup.
  */
