@@ -1,13 +1,31 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Providers } from "@/components/providers";
 import "./globals.css";
 
-export const metadata: Metadata = {
-  title: { default: "rl-rig", template: "%s · rl-rig" },
-  description: "Spatially faithful image generation with a Generate-Reflect-Edit loop.",
-};
+export async function generateMetadata(): Promise<Metadata> {
+  return {
+    title: { default: "rl-rig", template: "%s · rl-rig" },
+    description: "Spatially faithful image generation with a Generate-Reflect-Edit loop.",
+    icons: { icon: "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%231d4ed8'/%3E%3Cpath d='M4 11 8 5l4 6' stroke='white' stroke-width='2' fill='none'/%3E%3C/svg%3E" },
+    // Open Graph image URLs must be absolute: resolve them against the host the page was opened on.
+    metadataBase: await requestOrigin(),
+  };
+}
+
+async function requestOrigin(): Promise<URL | undefined> {
+  const list = await headers();
+  const host = list.get("x-forwarded-host") ?? list.get("host");
+  if (!host) return undefined;
+  const protocol = list.get("x-forwarded-proto")?.split(",")[0]?.trim() ?? "http";
+  try {
+    return new URL(`${protocol}://${host}`);
+  } catch {
+    return undefined;
+  }
+}
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (

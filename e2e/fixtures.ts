@@ -7,7 +7,7 @@ import { RunViewerPage } from "./pages/run-viewer-page";
  * relations, the loop repairs them), and settings that keep a run short.
  */
 export const MULTI_ITERATION_PROMPT = "a red cup left of a laptop; laptop on a desk; a cat under the desk; a dog right of the cat";
-export const MULTI_ITERATION_SETTINGS = { seed: 2, maxIterations: 5, targetSgIoU: 1, patience: 3 };
+export const MULTI_ITERATION_SETTINGS = { seed: 2, maxIterations: 6, targetSgIoU: 1, patience: 6 };
 
 /** Creates a run through the JSON API and waits until it has finished. */
 export async function createFinishedRun(request: APIRequestContext, input = MULTI_ITERATION_PROMPT, settings = MULTI_ITERATION_SETTINGS): Promise<string> {
@@ -27,6 +27,13 @@ export async function createFinishedRun(request: APIRequestContext, input = MULT
 }
 
 export const test = base.extend<{ home: HomePage; viewer: RunViewerPage }>({
+  // Any uncaught error in the page (a hydration mismatch, a failed render) fails the test.
+  page: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await use(page);
+    expect(errors, "uncaught errors in the page").toEqual([]);
+  },
   home: async ({ page }, use) => {
     await use(new HomePage(page));
   },

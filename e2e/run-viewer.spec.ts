@@ -5,7 +5,7 @@ import { RunViewerPage } from "./pages/run-viewer-page";
 test.describe("run viewer", () => {
   test("submit a prompt, watch the run complete live, step through iterations by keyboard, see the overlay", async ({ page, home, viewer }, testInfo) => {
     await home.goto();
-    await home.setSettings({ Seed: MULTI_ITERATION_SETTINGS.seed, "Max iterations": MULTI_ITERATION_SETTINGS.maxIterations });
+    await home.setSettings({ Seed: MULTI_ITERATION_SETTINGS.seed, "Max iterations": MULTI_ITERATION_SETTINGS.maxIterations, Patience: MULTI_ITERATION_SETTINGS.patience });
     await home.submitPrompt(MULTI_ITERATION_PROMPT);
 
     // Navigates to the viewer at once, before the run has finished.
@@ -15,11 +15,21 @@ test.describe("run viewer", () => {
 
     // Live: iterations land in the timeline without a reload, until the run finishes.
     const seenCounts = new Set<number>();
+    const seenStatuses = new Set<string>();
+    let liveShot = false;
     await expect
       .poll(
         async () => {
-          seenCounts.add(await viewer.timelineItems.count());
-          return viewer.viewer.getAttribute("data-status");
+          // Status first: the last iteration lands before the final status, so a finished status implies the final length.
+          const status = (await viewer.viewer.getAttribute("data-status")) ?? "";
+          const length = await viewer.timelineItems.count();
+          seenCounts.add(length);
+          seenStatuses.add(status);
+          if (!liveShot && status === "running" && length > 0) {
+            liveShot = true;
+            await page.screenshot({ path: testInfo.outputPath("viewer-live.png") });
+          }
+          return status;
         },
         { timeout: 60_000, intervals: [100] },
       )
@@ -32,7 +42,10 @@ test.describe("run viewer", () => {
     const api = (await (await page.request.get(`/api/runs/${runId}`)).json()) as { iterationCount: number; status: string };
     expect(api.iterationCount).toBe(count);
     await expect(viewer.viewer).toHaveAttribute("data-status", api.status);
-    await testInfo.attach("seen timeline lengths", { body: [...seenCounts].sort().join(", ") });
+    // The page saw the run before it finished and grew without a reload.
+    expect([...seenStatuses].some((status) => status === "queued" || status === "running")).toBe(true);
+    expect(seenCounts.size).toBeGreaterThan(1);
+    console.log(`live: timeline lengths seen ${[...seenCounts].sort().join(", ")}; statuses ${[...seenStatuses].join(", ")}`);
 
     // Keyboard: Home, right, right, left, End.
     await page.locator("body").click({ position: { x: 5, y: 5 } });
@@ -93,6 +106,31 @@ test.describe("run viewer", () => {
     expect(trajectory.iterations.length).toBeGreaterThan(1);
     const image = await request.get(trajectory.iterations[0]!.image);
     expect(image.headers()["content-type"]).toContain("image/png");
+  });
+
+  test("Cancel stops a running run", async ({ page, request, viewer }) => {
+    // Contradictory relations: SG-IoU never reaches the target, so the run goes on until cancelled.
+    const impossible = {
+      objects: [
+        { id: "cat", label: "cat" },
+        { id: "dog", label: "dog" },
+      ],
+      relations: [
+        { subject: "cat", predicate: "left of", object: "dog" },
+        { subject: "dog", predicate: "left of", object: "cat" },
+      ],
+    };
+    const created = await request.post("/api/runs", { data: { input: JSON.stringify(impossible), settings: { maxIterations: 20, targetSgIoU: 1, patience: 20 } } });
+    expect(created.status()).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    await viewer.goto(`/runs/${id}`);
+    const status = await viewer.viewer.getAttribute("data-status");
+    test.skip(status !== "queued" && status !== "running", `the run finished before it could be cancelled (${status})`);
+    await viewer.cancelButton.click();
+    await expect(viewer.viewer).toHaveAttribute("data-status", "cancelled");
+    await expect(viewer.cancelButton).toHaveCount(0);
+    await page.reload();
+    await expect(viewer.viewer).toHaveAttribute("data-status", "cancelled");
   });
 
   test("an unknown run says so", async ({ page }) => {

@@ -19,7 +19,7 @@ export function MetricsChart({ iterations, selected, onSelect }: { iterations: I
   return (
     <figure className="flex flex-col gap-2" data-testid="metrics-chart">
       <svg viewBox={`0 0 ${frame.width} ${frame.height}`} className="w-full" role="img" aria-labelledby="metrics-chart-title">
-        <title id="metrics-chart-title">Metrics over {count} iterations (table below)</title>
+        <title id="metrics-chart-title">{`Metrics over ${count} iterations (table below)`}</title>
         {evenTicks(0, 1, 4).map((tick) => (
           <g key={tick}>
             <line x1={frame.margin.left} x2={frame.width - frame.margin.right} y1={y(tick)} y2={y(tick)} stroke="#e2e8f0" />
@@ -56,7 +56,7 @@ export function MetricsChart({ iterations, selected, onSelect }: { iterations: I
             className="cursor-pointer"
             onClick={() => onSelect(iteration.index)}
           >
-            <title>Iteration {iteration.index}</title>
+            <title>{`Iteration ${iteration.index}`}</title>
           </rect>
         ))}
       </svg>

@@ -35,6 +35,8 @@ export function RunViewer({ source }: { source: RunSource }) {
     ...queryOptions,
     refetchInterval: (query) => {
       const status = query.state.data?.status;
+      // An interrupted run is resumed by the worker at start-up: look again now and then.
+      if (status === "interrupted") return 5_000;
       if (!status || !isLive(status)) return false;
       return readOnly || streamFailed ? POLL_MS : false;
     },
@@ -98,7 +100,7 @@ export function RunViewer({ source }: { source: RunSource }) {
   const liveNote = live ? (stream === "open" || readOnly || streamFailed ? `Live: ${count} iteration${count === 1 ? "" : "s"} so far…` : "Connecting to the live stream…") : null;
 
   return (
-    <div className="flex flex-col gap-4" data-testid="run-viewer" data-readonly={readOnly} data-status={data.status}>
+    <div className="flex flex-col gap-4" data-testid="run-viewer" data-readonly={readOnly} data-status={data.status} data-stream={stream}>
       {readOnly ? (
         <p className="rounded bg-slate-100 px-3 py-2 text-sm text-slate-700" data-testid="read-only-note">
           A shared, read-only view of a run.
