@@ -146,8 +146,13 @@ export function peelGroup(scene: Scene, keys: readonly string[], group: Componen
     else {
       // Cheap plans first: heights from the blob's extents find a fully visible front object;
       // a sparse height series most objects seen past others; the dense series the rest.
+      // Keys in the order the previous plan ranked them: a strong key early prunes the rest sooner.
+      let order = keys;
       for (const plan of PLANS) {
-        const refined = refinedBest(scene, searchBlob(scene, keys, blob, bounds, plan));
+        const ranked = searchBlob(scene, order, blob, bounds, plan);
+        const rankedKeys = ranked.map((h) => h.key);
+        order = [...rankedKeys, ...order.filter((key) => !rankedKeys.includes(key))];
+        const refined = refinedBest(scene, ranked);
         if (refined && (!best || refined.score > best.score)) best = refined;
         if (best && convincing(best, plan)) break;
       }
