@@ -9,6 +9,15 @@ import { RunViewerPage } from "./pages/run-viewer-page";
 export const MULTI_ITERATION_PROMPT = "a red cup left of a laptop; laptop on a desk; a cat under the desk; a dog right of the cat";
 export const MULTI_ITERATION_SETTINGS = { seed: 2, maxIterations: 6, targetSgIoU: 1, patience: 6 };
 
+/**
+ * Contradictory relations: SG-IoU can never reach 1, so the loop runs its whole budget. Long
+ * enough (about 2-3 s) for the viewer to be open while iterations land.
+ */
+export const LONG_RUN_PROMPT = "a cat left of a dog; the dog left of the cat";
+export const LONG_RUN_SETTINGS = { seed: 1, maxIterations: 20, targetSgIoU: 1, patience: 20 };
+/** Six objects and three contradictions: each iteration takes longer than LONG_RUN_PROMPT's. */
+export const SLOW_RUN_PROMPT = "a cat left of a dog; the dog left of the cat; a cup left of a laptop; the laptop left of the cup; a bird above a bench; the bench above the bird";
+
 /** Creates a run through the JSON API and waits until it has finished. */
 export async function createFinishedRun(request: APIRequestContext, input = MULTI_ITERATION_PROMPT, settings = MULTI_ITERATION_SETTINGS): Promise<string> {
   const created = await request.post("/api/runs", { data: { input, settings } });
