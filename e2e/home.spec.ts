@@ -6,8 +6,8 @@ test("the run list shows status, thumbnail and best SG-IoU, and searches prompts
   await expect(home.runRows.first()).toBeVisible();
   await home.search.fill("wine glass above");
   await expect(home.runRows.first()).toContainText("a photo of a wine glass above a kite");
-  const rows = await home.runRows.allInnerTexts();
-  expect(rows.every((text) => text.includes("wine glass above"))).toBe(true);
+  // The list refreshes after the search settles; other tests' runs must drop out of it.
+  await expect.poll(async () => (await home.runRows.allInnerTexts()).every((text) => text.includes("wine glass above"))).toBe(true);
   const row = home.runRows.first();
   await expect(row.getByTestId("run-status")).toHaveAttribute("data-status", /succeeded|failed/);
   await expect(row.locator("img")).toHaveAttribute("src", /variant=thumb/);
