@@ -32,9 +32,10 @@ export interface DiffuserBehaviour {
   attributeLeakRate: number;
 }
 
+/** Chosen by `npm run calibrate` (100 LAION-SG-format graphs; figures in the README). */
 export const defaultDiffuserBehaviour: DiffuserBehaviour = {
-  relationFidelity: 0.3,
-  dropRate: 0.08,
+  relationFidelity: 0.2,
+  dropRate: 0.03,
   mergeRate: 0.3,
   attributeLeakRate: 0.15,
 };
