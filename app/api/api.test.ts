@@ -161,7 +161,7 @@ describe("GET /api/runs/[id]/events", () => {
 
     const png = await sharp({ create: { width: 8, height: 8, channels: 4, background: "#ff0000" } }).png().toBuffer();
     const imageId = await putPng(png);
-    const critique = { triples: [], missingObjects: [], extraObjects: [], attributeMismatches: [], matches: {}, locations: {}, summary: "ok" };
+    const critique = { triples: [], missingObjects: [], extraObjects: [], attributeMismatches: [], matches: {}, locations: {}, depths: {}, summary: "ok" };
     const stored = { index: 0, imageId, instruction: null, detected: { objects: [], relations: [] }, critique, metrics: { sgIoU: 0.5, entityIoU: 1, relationIoU: 0 }, durationsMs: { checker: 1 }, seeds: { checker: 1 }, warnings: [] };
     const { view } = await commitIteration(id, stored);
     publishRunEvent(id, { type: "iteration", iteration: view });

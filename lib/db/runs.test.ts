@@ -32,6 +32,7 @@ function iteration(index: number, sgIoU: number, imageId = imageA): StoredIterat
       attributeMismatches: [],
       matches: { dog: "dog" },
       locations: {},
+      depths: {},
       summary: "no bear",
     },
     metrics: { sgIoU, entityIoU: 0.5, relationIoU: 0 },

@@ -47,6 +47,12 @@ export function buildCritique(
       .map((object) => ({ detectedId: object.id, label: object.label, ...(object.box ? { box: object.box } : {}) })),
     attributeMismatches,
     matches,
+    depths: Object.fromEntries(
+      Object.entries(matches).flatMap(([targetId, detectedId]) => {
+        const depth = detectedById.get(detectedId)?.depth;
+        return depth === undefined ? [] : [[targetId, depth]];
+      }),
+    ),
     locations: Object.fromEntries(
       Object.entries(matches).flatMap(([targetId, detectedId]) => {
         const box = detectedById.get(detectedId)?.box;

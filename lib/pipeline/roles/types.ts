@@ -58,6 +58,8 @@ export const critiqueSchema = z.object({
   matches: z.record(z.string(), z.string()),
   /** Where each found target object was seen (target id -> box), so an Actor can say "the leftmost cup". */
   locations: z.record(z.string(), boxSchema),
+  /** How far each found target object seemed (target id -> depth, larger = farther), when the Checker can tell. */
+  depths: z.record(z.string(), z.number()).default({}),
   summary: z.string(),
 });
 export type Critique = z.infer<typeof critiqueSchema>;

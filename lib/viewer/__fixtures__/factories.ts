@@ -43,6 +43,7 @@ export function makeCritique(detected: SceneGraph, statuses: [Critique["triples"
   return {
     triples: target.relations.map((relation, index) => ({ ...relation, status: statuses[index] ?? "missing" })),
     missingObjects,
+    depths: {},
     extraObjects: [],
     attributeMismatches: [],
     matches,

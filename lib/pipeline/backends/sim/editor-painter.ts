@@ -68,13 +68,10 @@ export class ScenePainter {
       data[p * 4 + 2] = b;
       cleared[p] = 1;
     };
-    this.forEachSpritePixel(canvas, placed, (p, sprite, s) => {
-      const d = p * 4;
+    this.forEachSpritePixel(canvas, placed, (p, sprite, s, spriteWidth) => {
       // An opaque sprite pixel is the object's own only if it still shows the sprite's colour
       // (otherwise something nearer covers it); soft edge pixels are always repainted.
-      const own =
-        sprite[s + 3]! < 255 || Math.abs(data[d]! - sprite[s]!) + Math.abs(data[d + 1]! - sprite[s + 1]!) + Math.abs(data[d + 2]! - sprite[s + 2]!) <= 24;
-      if (own) clear(p, Math.floor(p / width));
+      if (sprite[s + 3]! < 255 || showsSprite(data, p * 4, sprite, s, spriteWidth)) clear(p, Math.floor(p / width));
     });
     const foreground = analysePixels(canvas, this.style).foreground;
     forEachShadowPixel(placed, objectRect(placed, this.library).width, this.style, SHADOW_CLEAR_MARGIN, (p, y) => {
@@ -120,7 +117,11 @@ export class ScenePainter {
   }
 
   /** Visits every in-frame pixel the object's sprite covers (alpha > 0): pixel index, sprite, sprite offset. */
-  private forEachSpritePixel(canvas: RasterImage, placed: PlacedObject, visit: (pixel: number, sprite: Uint8ClampedArray, offset: number) => void): void {
+  private forEachSpritePixel(
+    canvas: RasterImage,
+    placed: PlacedObject,
+    visit: (pixel: number, sprite: Uint8ClampedArray, offset: number, spriteWidth: number) => void,
+  ): void {
     const rect = objectRect(placed, this.library);
     const sprite = spritePixels(this.library, this.library.resolve(placed.label).key, rect.width, rect.height, placed.colour, placed.label);
     const { width, height } = canvas;
@@ -131,7 +132,7 @@ export class ScenePainter {
         const x = rect.left + i;
         const offset = (j * rect.width + i) * 4;
         if (x < 0 || x >= width || sprite[offset + 3] === 0) continue;
-        visit(y * width + x, sprite, offset);
+        visit(y * width + x, sprite, offset, rect.width);
       }
     }
   }
@@ -149,6 +150,26 @@ export class ScenePainter {
   }
 }
 
+
+/** Colour distance (sum over RGB) under which an image pixel still shows the sprite pixel. */
+const SPRITE_MATCH_TOLERANCE = 36;
+
+/**
+ * Does the image pixel at `d` show the sprite pixel at `s`, allowing for a one-pixel offset
+ * between where the Editor thinks the object is and where it was drawn? Shading changes
+ * steeply inside a sprite, and an exact comparison leaves ghost outlines behind.
+ */
+function showsSprite(data: Uint8ClampedArray, d: number, sprite: Uint8ClampedArray, s: number, spriteWidth: number): boolean {
+  for (const dy of [0, -1, 1]) {
+    for (const dx of [0, -1, 1]) {
+      const n = s + (dy * spriteWidth + dx) * 4;
+      if (n < 0 || n + 3 >= sprite.length || sprite[n + 3]! === 0) continue;
+      const distance = Math.abs(data[d]! - sprite[n]!) + Math.abs(data[d + 1]! - sprite[n + 1]!) + Math.abs(data[d + 2]! - sprite[n + 2]!);
+      if (distance <= SPRITE_MATCH_TOLERANCE) return true;
+    }
+  }
+  return false;
+}
 
 /** The renderer's contact-shadow ellipse (render.ts), optionally grown by `scale`. */
 function forEachShadowPixel(placed: PlacedObject, objectWidth: number, style: WorldStyle, scale: number, visit: (pixel: number, y: number, d2: number) => void): void {

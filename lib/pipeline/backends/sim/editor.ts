@@ -35,9 +35,11 @@ export interface EditorPolicy {
 
 export const defaultEditorPolicy: EditorPolicy = { candidates: 12, temperature: 0.03 };
 
-const PLACEMENT_TRIES = 60;
+const PLACEMENT_TRIES = 120;
 /** A new placement may hide at most this share of another object's box (and vice versa). */
 const MAX_HIDDEN_SHARE = 0.4;
+/** ... and of any other object's box: the detector still finds objects with 55% showing. */
+const BYSTANDER_HIDDEN_SHARE = 0.3;
 
 export class SimEditor implements Editor {
   readonly name = "sim";
@@ -187,7 +189,8 @@ export class SimEditor implements Editor {
     const bystanders = others.filter((other) => other !== anchor);
     const valid: Placement[] = [];
     for (let attempt = 0; attempt < PLACEMENT_TRIES && valid.length < this.policy.candidates; attempt++) {
-      const moved = randomPlacement(anchorSpec, rng, this.style);
+      // Mostly small shifts of the anchor (its own relations likely survive), sometimes anywhere.
+      const moved = rng.chance(0.7) ? nudged(anchorFrom, anchorSpec, rng, this.style) : randomPlacement(anchorSpec, rng, this.style);
       if (!insideFrame(moved, this.library, this.style) || !this.keepsOthersVisible(moved, bystanders, undefined)) continue;
       const occupant = this.asOccupant(moved);
       const plan = this.choosePlacement(spec, relation, occupant, [...bystanders, occupant], rng, from, moved);
@@ -231,7 +234,7 @@ export class SimEditor implements Editor {
     return others.every((other) => {
       const overlap = intersectionArea(box, other.box);
       if (overlap === 0) return true;
-      const limit = other === allowedOverlap ? MAX_HIDDEN_SHARE : MAX_HIDDEN_SHARE / 2;
+      const limit = other === allowedOverlap ? MAX_HIDDEN_SHARE : BYSTANDER_HIDDEN_SHARE;
       const hiddenShare = candidate.depth < other.depth ? overlap / (other.box.width * other.box.height) : overlap / (box.width * box.height);
       return hiddenShare <= limit;
     });
@@ -242,6 +245,12 @@ export class SimEditor implements Editor {
 interface Placement {
   subject: PlacedObject;
   anchor?: PlacedObject;
+}
+
+/** The same object a little to the side and/or a little nearer or farther, standing on the ground. */
+function nudged(from: PlacedObject, spec: ObjectSpec, rng: Rng, style: WorldStyle): PlacedObject {
+  const groundY = Math.min(style.height - 2, Math.max(horizonY(style) + 10, from.groundY + rng.range(-40, 40)));
+  return groundedAt(spec, from.centreX + rng.range(-120, 120), groundY, style);
 }
 
 /** How far an object's base point moves, in pixels (0 when it did not exist or does not move). */
