@@ -1,4 +1,4 @@
-import { refine, markExplained } from "./detect-refine";
+import { markExplained, refine, refineWide } from "./detect-refine";
 import type { Hypothesis, Scene } from "./detect-score";
 import { boundsOf, searchBlob, wholeBlob, type Bounds, type HeightPlan } from "./detect-search";
 import { connectedComponents, type Component } from "./foreground";
@@ -26,8 +26,12 @@ export interface Found {
   hypothesis: Hypothesis | null;
   bounds: Bounds;
   score: number;
+  /** Plausible but inexact: kept unless unexplained foreground remains next to it (peelGroup). */
+  tentative?: boolean;
 }
 
+export const debugAccepted: Hypothesis[] = [];
+export const debugOccluded: { coarse: Hypothesis; refined: Hypothesis }[] = [];
 const MIN_BLOB = 80;
 const UNKNOWN_BLOB = 400;
 /** An unexplained blob with this share of its pixels within 4 px of a detection's rect is its leftover. */
@@ -101,9 +105,26 @@ function refinedBest(scene: Scene, ranked: readonly Hypothesis[]): Hypothesis | 
 
 const PLANS: readonly HeightPlan[] = ["extents", "sparse-series", "series"];
 
-/** Good enough to skip the denser plans. */
+/** Good enough to skip the denser plans: tight, and exact (a rect a few pixels off is not). */
 function convincing(h: Hypothesis, plan: HeightPlan): boolean {
-  return h.precision >= (plan === "extents" ? 0.9 : 0.85) && h.visible >= (plan === "extents" ? 0.5 : 0.3);
+  return h.precision >= (plan === "extents" ? 0.9 : 0.85) && h.visible >= (plan === "extents" ? 0.5 : 0.3) && h.strict >= 0.8;
+}
+
+/** Below this height a template has few samples: a chance fit on part of another object needs exactness to be ruled out. */
+const SMALL_HEIGHT = 28;
+
+/**
+ * Accepted as a detection. A wrong template laid over part of an object that is not a candidate
+ * can match many samples within the tolerance, but only the drawn sprite matches within rounding
+ * (`strict`), so the tolerance-level precision is discounted by exactness.
+ */
+function plausible(h: Hypothesis): boolean {
+  if (h.precision < 0.5 || h.visible < 0.3 || h.score <= 0) return false;
+  return h.height >= SMALL_HEIGHT || (h.strict >= 0.8 && h.precision >= 0.9);
+}
+
+function exact(h: Hypothesis): boolean {
+  return h.strict * h.precision >= 0.45;
 }
 
 export function peelGroup(scene: Scene, keys: readonly string[], group: Component[], buffers: PeelBuffers): Found[] {
@@ -157,10 +178,15 @@ export function peelGroup(scene: Scene, keys: readonly string[], group: Componen
         if (best && convincing(best, plan)) break;
       }
     }
-    if (best && best.precision >= 0.5 && best.visible >= 0.3 && best.score > 0) {
+    if (best) debugAccepted.push(best);
+    // Plausible but inexact: the rect may be a few pixels off (search further) or the label wrong.
+    if (best && plausible(best) && !exact(best)) best = refineWide(scene, best);
+    const occluded = !best || !plausible(best) ? occludedCandidate(scene, keys, blob, bounds) : undefined;
+    if (occluded) best = occluded;
+    if (best && (occluded || plausible(best))) {
       markExplained(scene, best);
       const rect = { x0: best.left, y0: best.top, x1: best.left + best.width - 1, y1: best.top + best.height - 1 };
-      found.push({ hypothesis: best, bounds: rect, score: best.precision });
+      found.push({ hypothesis: best, bounds: rect, score: best.precision, tentative: !exact(best) });
       const touched = (b: Bounds) => b.x0 <= rect.x1 && rect.x0 <= b.x1 && b.y0 <= rect.y1 && rect.y0 <= b.y1;
       blobs = [...blobs.flatMap((other) => (touched(other) ? split(other) : [other])), ...split(blob)];
       continue;
@@ -168,7 +194,55 @@ export function peelGroup(scene: Scene, keys: readonly string[], group: Componen
     for (const p of blob.pixels) explained[p] = 1;
     if (blob.pixels.length >= UNKNOWN_BLOB && !absorbed(blob, found, W)) found.push({ hypothesis: null, bounds: blob, score: 0.2 });
   }
-  return found;
+  return withoutDoubtfulFits(found);
+}
+
+/**
+ * A tentative (inexact) fit touching foreground nothing explains was most likely a candidate's
+ * template laid over part of an object that is not a candidate: the fit and the leftover are one
+ * unknown object.
+ */
+function withoutDoubtfulFits(found: Found[]): Found[] {
+  const touching = (a: Bounds, b: Bounds) => a.x0 - 2 <= b.x1 && b.x0 - 2 <= a.x1 && a.y0 - 2 <= b.y1 && b.y0 - 2 <= a.y1;
+  let result = found;
+  for (const doubtful of found.filter((f) => f.tentative)) {
+    const unknown = result.find((f) => !f.hypothesis && touching(f.bounds, doubtful.bounds));
+    if (!unknown) continue;
+    const merged: Found = { hypothesis: null, bounds: boundsOf([unknown.bounds, doubtful.bounds]), score: unknown.score };
+    result = result.flatMap((f) => (f === doubtful ? [] : f === unknown ? [merged] : [f]));
+  }
+  return result;
+}
+
+/**
+ * A candidate partly hidden by (or hiding) foreground no candidate explains: the blob as a whole
+ * fits nothing, but a candidate's visible part may still fit exactly. Searched with misses
+ * weighted as possible occlusion; accepted only when the parts it claims fit tightly and within
+ * rounding (a look-alike or a template laid over an unknown object does not) and little of it
+ * lands on background (which no occluder explains).
+ */
+function occludedCandidate(scene: Scene, keys: readonly string[], blob: Component, bounds: Bounds): Hypothesis | undefined {
+  for (const plan of OCCLUDED_PLANS) {
+    const ranked = searchBlob(scene, keys, blob, bounds, plan, true);
+    let best: Hypothesis | undefined;
+    for (const candidate of ranked.slice(0, 3)) {
+      if (candidate.score <= 0) break;
+      const refined = plan === "scan" ? refineWide(scene, candidate, true) : refine(scene, candidate, true);
+      debugOccluded.push({ coarse: candidate, refined });
+      if (!occludedFit(refined)) continue;
+      if (!best || refined.claimed * refined.strict > best.claimed * best.strict) best = refined;
+    }
+    if (best) return best;
+  }
+  return undefined;
+}
+
+/** Anchored first (an extreme point shows on the contour), then a grid scan over the blob. */
+const OCCLUDED_PLANS: readonly HeightPlan[] = ["series", "scan"];
+
+function occludedFit(h: Hypothesis): boolean {
+  const strictEnough = h.height >= SMALL_HEIGHT ? 0.8 : 0.9;
+  return h.strict >= strictEnough && h.tight >= 0.9 && h.claimed >= 0.4 && h.background <= 0.03;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { luminanceMaps } from "./colour";
 import type { PixelAnalysis } from "./foreground";
 import { mipFor, type Sprite, type SpriteLibrary } from "./sprite-library";
-import { expectedLuminance, type SpriteTemplate } from "./templates";
+import { CELLS, expectedLuminance, type SpriteTemplate } from "./templates";
 
 /**
  * How well one hypothesis (a candidate's sprite drawn at a rect) explains the image: luminance
@@ -12,9 +12,10 @@ import { expectedLuminance, type SpriteTemplate } from "./templates";
  *   16 samples; allocation-free (the search calls it ~10^4 times per image);
  * - exact: dense samples at the exact luminance the renderer's scaling contract predicts,
  *   cached per drawn size for the duration of one detection call.
+ * An occlusion-tolerant coarse variant serves objects hidden by foreground no candidate explains.
  *
  * Exports: Scene, createScene, Hypothesis, Rect, MAP_COUNT, CoarseProbe, coarseProbe,
- * coarseScore, coarseHypothesis, exactScore, rejected.
+ * coarseScore, coarseScoreOccluded, OCCLUDED_MISS_WEIGHT, coarseHypothesis, exactScore, rejected.
  */
 
 export interface Rect {
@@ -36,6 +37,17 @@ export interface Hypothesis extends Rect {
   visible: number;
   /** (match - 1.5 miss - 3 background) / samples in frame: area-neutral fit quality. */
   fit: number;
+  /**
+   * Occlusion-aware fit (exact scores only; coarse ones copy precision and visible): the template
+   * is judged in CELLS x CELLS parts, and parts mostly matched are its visible part. `tight` is the
+   * match rate over the visible parts, `claimed` their matches per sample in frame, `background`
+   * the share of in-frame samples on background (never an occluder: evidence against).
+   */
+  tight: number;
+  claimed: number;
+  /** Share of the matched samples that match within STRICT_TOLERANCE (a true fit's error is rounding). */
+  strict: number;
+  background: number;
 }
 
 /** Per detection call: the image analysis, which pixels detections already explain, caches. */
@@ -62,7 +74,7 @@ const EXACT_TOLERANCE = 3.5;
 const EARLY8 = 5;
 const EARLY16 = 8;
 
-export const rejected: Hypothesis = { key: "", left: 0, top: 0, width: 0, height: 0, corner: 0, map: 0, score: -Infinity, precision: 0, visible: 0, fit: -Infinity };
+export const rejected: Hypothesis = { key: "", left: 0, top: 0, width: 0, height: 0, corner: 0, map: 0, score: -Infinity, precision: 0, visible: 0, fit: -Infinity, tight: 0, claimed: 0, strict: 0, background: 1 };
 
 /** Coarse sample offsets and expected luminance of one key at one drawn size. */
 export interface CoarseProbe {
@@ -101,6 +113,13 @@ export const scoreStats = { coarseSamples: 0, exactSamples: 0 };
 /** Sample tallies of the last scoring call (module scratch: scoring is synchronous). */
 const matches = new Int32Array(MAP_COUNT);
 const tally = { fg: 0, bg: 0, inFrame: 0, samples: 0 };
+/** Per cell of the exact scorer: samples on foreground or background, and matches per map. */
+const cellCounted = new Int32Array(CELLS * CELLS);
+const cellMatches = new Int32Array(CELLS * CELLS * MAP_COUNT);
+/** A part of the template whose samples match at this rate is visible (not hidden by an unknown occluder). */
+const VISIBLE_CELL_RATE = 0.7;
+const STRICT_TOLERANCE = 1.25;
+const strictMatches = new Int32Array(MAP_COUNT);
 
 /**
  * Coarse score of the probe's size at (left, top); -Infinity when rejected early: more than 8
@@ -162,6 +181,57 @@ export function coarseScore(scene: Scene, probe: CoarseProbe, left: number, top:
   return scoreOfTally(probe.template.fill, probe.width, probe.height);
 }
 
+/** Occlusion-tolerant coarse scoring: a foreground miss may be an unknown occluder, background may not. */
+export const OCCLUDED_MISS_WEIGHT = 0.6;
+const OCCLUDED_EARLY_BACKGROUND = 3;
+
+/**
+ * Coarse score treating foreground misses as possible occlusion by an object that is not a
+ * candidate: area per sample x (match - 0.6 miss - 3 background); rejected early when more than
+ * 3 of the first 16 samples land on background, or (branch and bound) it cannot exceed `beat`.
+ */
+export function coarseScoreOccluded(scene: Scene, probe: CoarseProbe, left: number, top: number, beat = -Infinity): number {
+  const { lum, foreground, width: W, height: H } = scene.analysis;
+  const explained = scene.explained;
+  const { dx, dy, mapped } = probe;
+  let m0 = 0;
+  let m1 = 0;
+  let m2 = 0;
+  let m3 = 0;
+  let fg = 0;
+  let bg = 0;
+  const n = dx.length;
+  const areaPerSample = (probe.width * probe.height * probe.template.fill) / Math.max(1, n);
+  for (let s = 0; s < n; s++) {
+    if ((s & 7) === 0 && s > 0) {
+      const most = Math.max(m0, m1, m2, m3);
+      if ((s === 16 && bg > OCCLUDED_EARLY_BACKGROUND) || areaPerSample * (most - OCCLUDED_MISS_WEIGHT * (fg - most) - 3 * bg + (n - s)) <= beat) {
+        scoreStats.coarseSamples += s;
+        return -Infinity;
+      }
+    }
+    const x = left + dx[s]!;
+    const y = top + dy[s]!;
+    if (x < 0 || y < 0 || x >= W || y >= H) continue;
+    const p = y * W + x;
+    if (explained[p]) continue;
+    if (!foreground[p]) {
+      bg++;
+      continue;
+    }
+    fg++;
+    const o = lum[p]!;
+    const q = s * 4;
+    if (Math.abs(o - mapped[q]!) <= coarseTolerance[0]!) m0++;
+    if (Math.abs(o - mapped[q + 1]!) <= coarseTolerance[1]!) m1++;
+    if (Math.abs(o - mapped[q + 2]!) <= coarseTolerance[2]!) m2++;
+    if (Math.abs(o - mapped[q + 3]!) <= coarseTolerance[3]!) m3++;
+  }
+  scoreStats.coarseSamples += n;
+  const most = Math.max(m0, m1, m2, m3);
+  return areaPerSample * (most - OCCLUDED_MISS_WEIGHT * (fg - most) - 3 * bg);
+}
+
 function bestMap(): number {
   let map = 0;
   for (let m = 1; m < MAP_COUNT; m++) if (matches[m]! > matches[map]!) map = m;
@@ -174,12 +244,29 @@ function scoreOfTally(fill: number, width: number, height: number): number {
   return ((width * height * fill) / Math.max(1, tally.samples)) * (match - 1.5 * miss - 3 * tally.bg);
 }
 
-function hypothesisOfTally(fill: number, rect: Rect): Hypothesis {
+function hypothesisOfTally(fill: number, rect: Rect, cells: boolean): Hypothesis {
   const map = bestMap();
   const match = matches[map]!;
   const miss = tally.fg - match;
   const net = match - 1.5 * miss - 3 * tally.bg;
   const counted = match + miss + tally.bg;
+  const precision = counted > 0 ? match / counted : 0;
+  const visible = tally.inFrame > 0 ? match / tally.inFrame : 0;
+  let tight = precision;
+  let claimed = visible;
+  if (cells) {
+    let visibleMatches = 0;
+    let visibleCounted = 0;
+    for (let c = 0; c < CELLS * CELLS; c++) {
+      const n = cellCounted[c]!;
+      const m = cellMatches[c * MAP_COUNT + map]!;
+      if (n < 3 || m < VISIBLE_CELL_RATE * n) continue;
+      visibleMatches += m;
+      visibleCounted += n;
+    }
+    tight = visibleCounted > 0 ? visibleMatches / visibleCounted : 0;
+    claimed = tally.inFrame > 0 ? visibleMatches / tally.inFrame : 0;
+  }
   return {
     key: rect.key,
     left: rect.left,
@@ -189,9 +276,13 @@ function hypothesisOfTally(fill: number, rect: Rect): Hypothesis {
     corner: rect.corner,
     map,
     score: ((rect.width * rect.height * fill) / Math.max(1, tally.samples)) * net,
-    precision: counted > 0 ? match / counted : 0,
+    precision,
     fit: tally.inFrame > 0 ? net / tally.inFrame : -Infinity,
-    visible: tally.inFrame > 0 ? match / tally.inFrame : 0,
+    visible,
+    tight,
+    claimed,
+    strict: cells && match > 0 ? strictMatches[map]! / match : 1,
+    background: tally.inFrame > 0 ? tally.bg / tally.inFrame : 1,
   };
 }
 
@@ -199,7 +290,7 @@ function hypothesisOfTally(fill: number, rect: Rect): Hypothesis {
 export function coarseHypothesis(scene: Scene, probe: CoarseProbe, left: number, top: number, corner: number): Hypothesis {
   const rect = { key: probe.template.key, left, top, width: probe.width, height: probe.height, corner };
   if (coarseScore(scene, probe, left, top) === -Infinity) return { ...rejected, ...rect };
-  return hypothesisOfTally(probe.template.fill, rect);
+  return hypothesisOfTally(probe.template.fill, rect, false);
 }
 
 /** Dense sample offsets and exact expected luminance (NaN: a bilinear tap is not opaque). */
@@ -232,7 +323,11 @@ export function exactScore(scene: Scene, tpl: SpriteTemplate, sprite: Sprite, re
   const { lum, foreground, width: W, height: H } = scene.analysis;
   const explained = scene.explained;
   const { di, dj, expected } = exactSamples(scene, tpl, sprite, rect.width, rect.height);
+  const cellOf = tpl.cell;
   matches.fill(0);
+  cellCounted.fill(0);
+  cellMatches.fill(0);
+  strictMatches.fill(0);
   let fg = 0;
   let bg = 0;
   let used = 0;
@@ -245,6 +340,8 @@ export function exactScore(scene: Scene, tpl: SpriteTemplate, sprite: Sprite, re
     used++;
     const p = y * W + x;
     if (explained[p]) continue;
+    const c = cellOf[k]!;
+    cellCounted[c]!++;
     if (!foreground[p]) {
       bg++;
       continue;
@@ -252,7 +349,12 @@ export function exactScore(scene: Scene, tpl: SpriteTemplate, sprite: Sprite, re
     fg++;
     const o = lum[p]!;
     for (let m = 0; m < MAP_COUNT; m++) {
-      if (Math.abs(o - (mapScale[m]! * e + mapOffset[m]!)) <= EXACT_TOLERANCE) matches[m]!++;
+      const d = Math.abs(o - (mapScale[m]! * e + mapOffset[m]!));
+      if (d <= EXACT_TOLERANCE) {
+        matches[m]!++;
+        if (d <= STRICT_TOLERANCE) strictMatches[m]!++;
+        cellMatches[c * MAP_COUNT + m]!++;
+      }
     }
   }
   scoreStats.exactSamples += di.length / stride;
@@ -260,5 +362,5 @@ export function exactScore(scene: Scene, tpl: SpriteTemplate, sprite: Sprite, re
   tally.bg = bg;
   tally.inFrame = used;
   tally.samples = used;
-  return hypothesisOfTally(tpl.fill, rect);
+  return hypothesisOfTally(tpl.fill, rect, true);
 }

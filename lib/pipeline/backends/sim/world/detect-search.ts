@@ -1,4 +1,4 @@
-import { coarseHypothesis, coarseProbe, coarseScore, exactScore, sizeProbe, type Hypothesis, type Scene } from "./detect-score";
+import { coarseHypothesis, coarseProbe, coarseScore, coarseScoreOccluded, exactScore, sizeProbe, type Hypothesis, type Scene } from "./detect-score";
 import type { Component } from "./foreground";
 import { spriteTemplate } from "./templates";
 
@@ -124,9 +124,11 @@ export const searchStats = { coarse: 0 };
 /**
  * Heights to try: "extents" uses the blob's own extents (a fully visible object's top and bottom,
  * or left and right, extremes are on the blob's contour, so its height is a difference of
- * anchors), "series" a geometric series from 16 px to the largest that fits the group.
+ * anchors), "series" a geometric series from 16 px to the largest that fits the group, "scan" the
+ * sparse series at every position on a grid over the blob (an object whose extremes are all
+ * hidden or inside the blob: only for the few candidates of the occlusion-tolerant search).
  */
-export type HeightPlan = "extents" | "sparse-series" | "series";
+export type HeightPlan = "extents" | "sparse-series" | "series" | "scan";
 
 function seriesHeights(maxHeight: number, ratio: number): number[] {
   const heights: number[] = [];
@@ -146,14 +148,20 @@ function extentHeights(anchors: readonly Anchor[], blob: Bounds, aspect: number,
   return [...heights].filter((height) => height >= 16 && height <= maxHeight).sort((a, b) => a - b);
 }
 
-/** Anchored coarse search over labels, heights and anchors; best hypothesis per key, best first. */
+/**
+ * Anchored coarse search over labels, heights and anchors; best hypothesis per key, best first.
+ * `occluded`: score with the occlusion-tolerant scorer (foreground misses may be an unknown
+ * object in front).
+ */
 export function searchBlob(
   scene: Scene,
   keys: readonly string[],
   blob: Component,
   group: Bounds,
   plan: HeightPlan = "series",
+  occluded = false,
 ): Hypothesis[] {
+  const score = occluded ? coarseScoreOccluded : coarseScore;
   const bestPerKey: Hypothesis[] = [];
   const groupWidth = group.x1 - group.x0 + 1;
   const groupHeight = group.y1 - group.y0 + 1;
@@ -178,9 +186,9 @@ export function searchBlob(
     const consider = (left: number, top: number, corner: number) => {
       if (left < group.x0 - 3 || top < group.y0 - 3 || left + width > group.x1 + 4 || top + height > group.y1 + 4) return;
       searchStats.coarse++;
-      const score = coarseScore(scene, probe, left, top, Math.max(bestScore, floor));
-      if (score > bestScore) {
-        bestScore = score;
+      const value = score(scene, probe, left, top, Math.max(bestScore, floor));
+      if (value > bestScore) {
+        bestScore = value;
         bestLeft = left;
         bestTop = top;
         bestHeight = height;
@@ -190,7 +198,17 @@ export function searchBlob(
     const maxHeight = Math.min(groupHeight + 2, (groupWidth + 2) / tpl.aspect);
     const heights =
       plan === "extents" ? extentHeights(anchors, blob, tpl.aspect, maxHeight) : seriesHeights(maxHeight, plan === "series" ? DENSE_RATIO : SPARSE_RATIO);
-    for (height of heights) {
+    if (plan === "scan") {
+      for (height of heights) {
+        width = Math.max(1, Math.round(height * tpl.aspect));
+        sizeProbe(probe, sprite, width, height);
+        const step = Math.max(3, Math.round(Math.min(width, height) * 0.1));
+        for (let top = blob.y0; top + height <= blob.y1 + 1 + step; top += step) {
+          for (let left = blob.x0; left + width <= blob.x1 + 1 + step; left += step) consider(left, top, 0);
+        }
+      }
+    }
+    for (height of plan === "scan" ? [] : heights) {
       width = Math.max(1, Math.round(height * tpl.aspect));
       sizeProbe(probe, sprite, width, height);
       consider(blob.x0, blob.y0, 0);
@@ -218,7 +236,9 @@ export function searchBlob(
     if (bestScore === -Infinity) continue;
     if (bestScore > 0) floor = Math.max(floor, bestScore * 0.5);
     sizeProbe(probe, sprite, Math.max(1, Math.round(bestHeight * tpl.aspect)), bestHeight);
-    bestPerKey.push(coarseHypothesis(scene, probe, bestLeft, bestTop, bestCorner));
+    const hypothesis = coarseHypothesis(scene, probe, bestLeft, bestTop, bestCorner);
+    // The occlusion-tolerant ranking is by its own score (the standard one may reject the rect).
+    bestPerKey.push(occluded ? { ...hypothesis, key, left: bestLeft, top: bestTop, width: probe.width, height: bestHeight, corner: bestCorner, score: bestScore } : hypothesis);
   }
   return bestPerKey.sort((a, b) => b.score - a.score);
 }

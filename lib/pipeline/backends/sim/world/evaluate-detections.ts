@@ -8,7 +8,12 @@ import type { RandomScene } from "./random-scenes";
  * spurious detections, relation agreement over every ordered pair of identified objects and
  * every geometric class, and colour naming of recoloured objects.
  *
- * Exports: DetectionTally, emptyTally, tallyScene.
+ * Partial vocabulary (the detector given only some of the scene's labels, as the sim Editor
+ * calls it): each object whose label was given must be found with that label (IoU >= 0.5);
+ * a detection with a given label matching no such object is spurious. Detections labelled
+ * "object" (the other objects) are not scored.
+ *
+ * Exports: DetectionTally, emptyTally, tallyScene, PartialTally, emptyPartialTally, tallyPartial.
  */
 
 export interface DetectionTally {
@@ -82,4 +87,48 @@ export function tallyScene(tally: DetectionTally, seed: number, scene: RandomSce
       }
     }
   }
+}
+
+export interface PartialTally {
+  /** Objects whose label was among the candidates. */
+  objects: number;
+  found: number;
+  /** Detections with a candidate label that match no object of that label. */
+  spurious: number;
+  /** Detections made (all labels, "object" included), for the spurious rate's context. */
+  detections: number;
+  failures: string[];
+}
+
+export function emptyPartialTally(): PartialTally {
+  return { objects: 0, found: 0, spurious: 0, detections: 0, failures: [] };
+}
+
+export function tallyPartial(tally: PartialTally, seed: number, scene: RandomScene, candidates: readonly string[], detections: Detection[]): void {
+  const truth = scene.render.truth;
+  const given = truth.map((t, ti) => ({ t, ti })).filter(({ t }) => candidates.includes(t.label));
+  const pairs = given.flatMap(({ t, ti }) => detections.map((d, di) => ({ ti, di, iou: d.label === t.label ? boxIoU(t.box, d.box) : 0 })));
+  pairs.sort((a, b) => b.iou - a.iou);
+  const used = new Set<number>();
+  const matched = new Set<number>();
+  for (const pair of pairs) {
+    if (pair.iou < 0.5 || used.has(pair.di) || matched.has(pair.ti)) continue;
+    used.add(pair.di);
+    matched.add(pair.ti);
+  }
+  tally.detections += detections.length;
+  const labels = candidates.join("|");
+  for (const { t, ti } of given) {
+    tally.objects++;
+    if (matched.has(ti)) tally.found++;
+    else {
+      const near = detections.find((d) => boxIoU(t.box, d.box) >= 0.3);
+      tally.failures.push(`seed ${seed} [${labels}]: missed ${t.label} (vis ${t.visibleFraction.toFixed(2)})${near ? ` near a ${near.label}` : ""}`);
+    }
+  }
+  detections.forEach((d, di) => {
+    if (d.label === "object" || used.has(di)) return;
+    tally.spurious++;
+    tally.failures.push(`seed ${seed} [${labels}]: spurious ${d.label} at ${d.box.x.toFixed(2)},${d.box.y.toFixed(2)}`);
+  });
 }

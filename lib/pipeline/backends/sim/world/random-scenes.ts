@@ -9,25 +9,32 @@ import { depthOfGroundY, horizonY, perspectiveHeight, type WorldStyle } from "./
  * with deliberate look-alike groups, ~40% recoloured, some stacked on another object, some
  * floating (shadow below the base), every object at least `minVisible` visible.
  *
- * Exports: lookAlikePool, randomScene.
+ * Partial vocabulary (what the sim Editor does): `partialCandidates` picks 1-3 of a scene's labels
+ * and sometimes one look-alike of them that is not in the scene; the other objects are then
+ * foreground the detector has no label for.
+ *
+ * Exports: lookAlikeGroups, lookAlikePool, randomScene, partialCandidates.
  */
 
-/** Labels for random scenes; rows are look-alike groups. */
-export const lookAlikePool: readonly string[] = [
-  "dog", "wolf", "fox", "poodle",
-  "cat", "tiger", "leopard",
-  "cup", "teacup", "mug",
-  "car", "taxi", "police car", "suv",
-  "apple", "tomato", "peach", "green apple",
-  "cow", "ox", "water buffalo",
-  "person", "man", "woman",
-  "chair", "bench", "couch",
-  "bird", "chicken",
-  "bottle", "wine glass",
-  "laptop", "television",
-  "tree", "potted plant",
-  "balloon", "key", "frog", "giraffe", "bee", "mouse", "rabbit", "horse", "elephant",
+/** Look-alike groups of labels for random scenes (single labels are groups of one). */
+export const lookAlikeGroups: readonly (readonly string[])[] = [
+  ["dog", "wolf", "fox", "poodle"],
+  ["cat", "tiger", "leopard"],
+  ["cup", "teacup", "mug"],
+  ["car", "taxi", "police car", "suv"],
+  ["apple", "tomato", "peach", "green apple"],
+  ["cow", "ox", "water buffalo"],
+  ["person", "man", "woman"],
+  ["chair", "bench", "couch"],
+  ["bird", "chicken"],
+  ["bottle", "wine glass"],
+  ["laptop", "television"],
+  ["tree", "potted plant"],
+  ...["balloon", "key", "frog", "giraffe", "bee", "mouse", "rabbit", "horse", "elephant"].map((label) => [label]),
 ];
+
+/** Labels for random scenes, look-alike groups flattened. */
+export const lookAlikePool: readonly string[] = lookAlikeGroups.flat();
 
 export interface RandomScene {
   layout: SceneLayout;
@@ -88,4 +95,26 @@ export async function randomScene(seed: number, library: SpriteLibrary, style: W
     if (render.truth.every((truth) => truth.visibleFraction >= minVisible)) return { layout, render, candidates };
   }
   throw new Error(`could not place a scene for seed ${seed}`);
+}
+
+/**
+ * A seeded random subset (1-3) of the scene's distinct labels, plus, half the time, one look-alike
+ * of a chosen label that is not in the scene (a distractor the detector must not report).
+ * Deterministic per (seed, scene); loads nothing (the distractor is one of the scene's
+ * candidates' pool, so load it before detecting).
+ */
+export function partialCandidates(seed: number, scene: RandomScene): string[] {
+  const random = createRng(seed * 7919 + 17).next;
+  const present = [...new Set(scene.layout.objects.map((object) => object.label))];
+  const count = Math.min(present.length, 1 + Math.floor(random() * 3));
+  const chosen: string[] = [];
+  while (chosen.length < count) {
+    const label = pick(random, present);
+    if (!chosen.includes(label)) chosen.push(label);
+  }
+  if (random() < 0.5) {
+    const lookAlikes = chosen.flatMap((label) => lookAlikeGroups.find((group) => group.includes(label)) ?? []).filter((label) => !present.includes(label));
+    if (lookAlikes.length > 0) chosen.push(pick(random, lookAlikes));
+  }
+  return chosen;
 }

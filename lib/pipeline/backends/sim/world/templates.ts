@@ -6,7 +6,7 @@ import { mipFor, type Sprite, type SpriteLibrary } from "./sprite-library";
  * luminance the renderer will produce there. Memoised in the library, like trained weights; they
  * depend only on the sprite, never on an image.
  *
- * Exports: SpriteTemplate, spriteTemplate, expectedLuminance, ScaledLuminance, scaledLuminance.
+ * Exports: SpriteTemplate, CELLS, spriteTemplate, expectedLuminance, ScaledLuminance, scaledLuminance.
  */
 
 export interface SpriteTemplate {
@@ -17,6 +17,8 @@ export interface SpriteTemplate {
   /** Dense interior samples for exact scoring. */
   readonly u: Float32Array;
   readonly v: Float32Array;
+  /** Per dense sample, its cell of a CELLS x CELLS grid over the rect (row-major), for occlusion-aware fit. */
+  readonly cell: Uint8Array;
   /** Indices into u/v of a sparse subset used by the coarse search. */
   readonly coarse: Int32Array;
   /** u, v and per-level luminance of the coarse subset, contiguous for the search's inner loop. */
@@ -30,6 +32,8 @@ export interface SpriteTemplate {
 }
 
 const DENSE_SAMPLES = 260;
+/** The occlusion-aware fit judges the template in CELLS x CELLS parts (detect-score.ts). */
+export const CELLS = 4;
 const COARSE_SAMPLES = 56;
 
 export function spriteTemplate(library: SpriteLibrary, key: string): SpriteTemplate {
@@ -97,6 +101,7 @@ function buildTemplate(sprite: Sprite): SpriteTemplate {
     fill: solid / alpha.length,
     u,
     v,
+    cell: Uint8Array.from(u, (uk, k) => Math.min(CELLS - 1, Math.floor(v[k]! * CELLS)) * CELLS + Math.min(CELLS - 1, Math.floor(uk * CELLS))),
     coarse: Int32Array.from(coarse),
     coarseU: Float32Array.from(coarse, (k) => u[k]!),
     coarseV: Float32Array.from(coarse, (k) => v[k]!),
