@@ -16,8 +16,13 @@ import type { SceneGraph, SceneObject } from "../../scene-graph/schema";
  *              - disruptionWeight * (satisfied triples of the object it moves, which the move may break)
  *              - repeatPenalty * [instruction already tried]
  * p(edit) = softmax(logit / temperature)
+ *
+ * A bundle joins independent fixes into one instruction ("make the blue boat white, and move the
+ * cup to the left of the laptop"): colours, missing objects, and moves that disturb no satisfied
+ * triple, with no object both moved by one clause and used by another. Its logit is the best
+ * clause's plus kindWeights.bundle; set that very low to keep the Actor to one fix per turn.
  */
-export type EditKind = "add" | "remove" | "recolour" | "move-subject" | "move-object";
+export type EditKind = "add" | "remove" | "recolour" | "move-subject" | "move-object" | "bundle";
 
 export interface ActorPolicy {
   kindWeights: Record<EditKind, number>;
@@ -33,7 +38,7 @@ export interface ActorPolicy {
 export const defaultActorPolicy: ActorPolicy = {
   // Colours first (a wrong colour breaks every triple of its object and moves nothing), then
   // missing objects, then moves; removing is last because the Checker may merely have missed it.
-  kindWeights: { recolour: 2.5, add: 2, "move-subject": 1.2, "move-object": 0.8, remove: 0.3 },
+  kindWeights: { recolour: 2.5, add: 2, "move-subject": 1.2, "move-object": 0.8, remove: 0.3, bundle: 0.5 },
   severityWeight: 0.4,
   disruptionWeight: 1,
   repeatPenalty: 2.5,
@@ -59,7 +64,7 @@ export function proposeEdits(input: Pick<ActorInput, "target" | "critique" | "hi
   const instances = instancePositions(input);
   const reference = (id: string) => referenceFor(objects.get(id)!, target, instances);
   const triplesOf = (id: string) => critique.triples.filter((triple) => triple.subject === id || triple.object === id).length;
-  const drafts: { kind: EditKind; edit: EditInstruction; severity: number; disruption: number }[] = [];
+  const drafts: Draft[] = [];
   // Satisfied triples an object takes part in, apart from the one being repaired.
   const heldBy = (id: string, except: TripleVerdict) =>
     critique.triples.filter((triple) => triple !== except && triple.status === "satisfied" && (triple.subject === id || triple.object === id)).length;
@@ -70,7 +75,14 @@ export function proposeEdits(input: Pick<ActorInput, "target" | "critique" | "hi
     const subject = addReference(object);
     if (anchored) {
       const relation = classifyPredicate(anchored.predicate).geometricClass;
-      drafts.push({ kind: "add", edit: { kind: "add", subject, relation, anchor: reference(anchored.object) }, severity: triplesOf(id), disruption: 0 });
+      drafts.push({
+        kind: "add",
+        edit: { kind: "add", subject, relation, anchor: reference(anchored.object) },
+        severity: triplesOf(id),
+        disruption: 0,
+        moves: id,
+        uses: [anchored.object],
+      });
     } else {
       const reverse = critique.triples.find((triple) => triple.object === id && !critique.missingObjects.includes(triple.subject));
       const inverse = reverse ? inverseClass(classifyPredicate(reverse.predicate).geometricClass) : undefined;
@@ -79,6 +91,8 @@ export function proposeEdits(input: Pick<ActorInput, "target" | "critique" | "hi
         edit: reverse && inverse ? { kind: "add", subject, relation: inverse, anchor: reference(reverse.subject) } : { kind: "add", subject },
         severity: triplesOf(id),
         disruption: 0,
+        moves: id,
+        uses: reverse && inverse ? [reverse.subject] : [],
       });
     }
   }
@@ -90,7 +104,10 @@ export function proposeEdits(input: Pick<ActorInput, "target" | "critique" | "hi
       kind: "move-subject",
       edit: { kind: "move", subject: reference(triple.subject), relation, anchor: reference(triple.object) },
       severity: 1,
-      disruption: heldBy(triple.subject, triple),
+      // "put A under B" lifts B onto A: both move, so both objects' other triples are at stake.
+      disruption: heldBy(triple.subject, triple) + (relation === "under" ? heldBy(triple.object, triple) : 0),
+      moves: triple.subject,
+      uses: [triple.object],
     });
     const inverse = inverseClass(relation);
     if (inverse) {
@@ -98,7 +115,9 @@ export function proposeEdits(input: Pick<ActorInput, "target" | "critique" | "hi
         kind: "move-object",
         edit: { kind: "move", subject: reference(triple.object), relation: inverse, anchor: reference(triple.subject) },
         severity: 1,
-        disruption: heldBy(triple.object, triple),
+        disruption: heldBy(triple.object, triple) + (inverse === "under" ? heldBy(triple.subject, triple) : 0),
+        moves: triple.object,
+        uses: [triple.subject],
       });
     }
   }
@@ -113,22 +132,13 @@ export function proposeEdits(input: Pick<ActorInput, "target" | "critique" | "hi
       edit: { kind: "recolour", subject: { ...reference(mismatch.objectId), ...(seen ? { colour: seen } : {}) }, colour: wanted ?? NATURAL_COLOUR },
       severity: triplesOf(mismatch.objectId) * 0.5 + 0.5,
       disruption: 0,
+      moves: mismatch.objectId,
+      uses: [],
     });
   }
 
   for (const extra of critique.extraObjects) {
-    drafts.push({ kind: "remove", edit: { kind: "remove", subject: { label: extra.label } }, severity: 0.5, disruption: 0 });
-  }
-
-  // Colour fixes move nothing, so they can all go in one instruction.
-  const recolours = drafts.filter((draft) => draft.kind === "recolour");
-  if (recolours.length > 1) {
-    drafts.push({
-      kind: "recolour",
-      edit: { kind: "batch", edits: recolours.flatMap((draft) => (draft.edit.kind === "batch" ? draft.edit.edits : [draft.edit])) },
-      severity: recolours.reduce((sum, draft) => sum + draft.severity, 0),
-      disruption: 0,
-    });
+    drafts.push({ kind: "remove", edit: { kind: "remove", subject: { label: extra.label } }, severity: 0.5, disruption: 0, moves: extra.detectedId, uses: [] });
   }
 
   const tried = new Set(input.history.map((line) => line.trim().toLowerCase()));
@@ -141,11 +151,53 @@ export function proposeEdits(input: Pick<ActorInput, "target" | "critique" | "hi
       (tried.has(instruction) ? policy.repeatPenalty : 0);
     return { ...draft, instruction, logit };
   });
+  const bundle = bundleOf(scored, policy);
+  if (bundle) {
+    const instruction = formatInstruction(bundle.edit);
+    scored.push({ ...bundle, instruction, logit: bundle.logit - (tried.has(instruction) ? policy.repeatPenalty : 0) });
+  }
   const unique = [...new Map(scored.map((proposal) => [proposal.instruction, proposal])).values()];
   const maxLogit = Math.max(...unique.map((proposal) => proposal.logit));
   const weights = unique.map((proposal) => Math.exp((proposal.logit - maxLogit) / policy.temperature));
   const total = weights.reduce((sum, weight) => sum + weight, 0);
   return unique.map(({ kind, edit, instruction, logit }, index) => ({ kind, edit, instruction, logit, probability: weights[index]! / total }));
+}
+
+interface Draft {
+  kind: EditKind;
+  edit: EditInstruction;
+  severity: number;
+  disruption: number;
+  /** The target object this edit changes (moves, adds, recolours or removes). */
+  moves: string;
+  /** Target objects it places against. */
+  uses: string[];
+}
+
+/** The best compatible set of independent fixes, as one instruction (see header), or none. */
+function bundleOf(scored: (Draft & { logit: number })[], policy: ActorPolicy): (Draft & { logit: number }) | undefined {
+  const chosen: (Draft & { logit: number })[] = [];
+  const changed = new Set<string>();
+  const used = new Set<string>();
+  for (const draft of [...scored].sort((a, b) => b.logit - a.logit)) {
+    if (draft.kind === "remove" || draft.edit.kind === "batch") continue;
+    if (draft.disruption > 0) continue;
+    if (changed.has(draft.moves) || used.has(draft.moves) || draft.uses.some((id) => changed.has(id))) continue;
+    chosen.push(draft);
+    changed.add(draft.moves);
+    for (const id of draft.uses) used.add(id);
+  }
+  if (chosen.length < 2) return undefined;
+  const edits = chosen.map((draft) => draft.edit).filter((edit): edit is Exclude<EditInstruction, { kind: "batch" }> => edit.kind !== "batch");
+  return {
+    kind: "bundle",
+    edit: { kind: "batch", edits },
+    severity: chosen.reduce((sum, draft) => sum + draft.severity, 0),
+    disruption: 0,
+    moves: chosen[0]!.moves,
+    uses: [...used],
+    logit: chosen[0]!.logit + policy.kindWeights.bundle,
+  };
 }
 
 export function chooseEdit(proposals: EditProposal[], policy: ActorPolicy, rng: Rng): EditProposal | undefined {
