@@ -102,6 +102,49 @@ describe("proposeEdits", () => {
   });
 });
 
+describe("bundles", () => {
+  it("joins independent fixes into one instruction and leaves out a move that would break a satisfied triple", () => {
+    const scene: SceneGraph = {
+      objects: [
+        { id: "cup", label: "cup", attributes: ["red"] },
+        { id: "laptop", label: "laptop", attributes: [] },
+        { id: "dog", label: "dog", attributes: [] },
+        { id: "bench", label: "bench", attributes: [] },
+        { id: "lamp", label: "lamp", attributes: [] },
+      ],
+      relations: [
+        { subject: "cup", predicate: "left of", object: "laptop" },
+        { subject: "dog", predicate: "next to", object: "bench" },
+        { subject: "bench", predicate: "behind", object: "lamp" },
+      ],
+    };
+    const proposals = proposeEdits({
+      target: scene,
+      history: [],
+      critique: critique({
+        triples: [
+          { subject: "cup", predicate: "left of", object: "laptop", status: "violated" },
+          { subject: "dog", predicate: "next to", object: "bench", status: "violated" },
+          { subject: "bench", predicate: "behind", object: "lamp", status: "satisfied" },
+        ],
+        attributeMismatches: [{ objectId: "cup", expected: ["red"], observed: ["blue"] }],
+        matches: { cup: "d1", laptop: "d2", dog: "d3", bench: "d4", lamp: "d5" },
+      }),
+    });
+    const bundle = proposals.find((proposal) => proposal.kind === "bundle")!;
+    expect(bundle.instruction).toBe("make the blue cup red, and move the cup to the left of the laptop, and move the dog next to the bench");
+    // Moving the bench would break "bench behind lamp"; moving the laptop would fix what moving the cup fixes.
+    expect(bundle.instruction).not.toContain("move the bench");
+    expect(bundle.instruction).not.toContain("move the laptop");
+    const greedy = chooseEdit(proposals, defaultActorPolicy, createRng(1))!;
+    expect(greedy).toBe(bundle);
+    const single = proposeEdits(
+      { target: scene, history: [], critique: critique({ triples: [{ subject: "cup", predicate: "left of", object: "laptop", status: "violated" }], matches: { cup: "d1", laptop: "d2" } }) },
+    );
+    expect(single.some((proposal) => proposal.kind === "bundle")).toBe(false);
+  });
+});
+
 describe("chooseEdit", () => {
   const proposals = proposeEdits({
     target,

@@ -177,15 +177,22 @@ interface Draft {
 /** The best compatible set of independent fixes, as one instruction (see header), or none. */
 function bundleOf(scored: (Draft & { logit: number })[], policy: ActorPolicy): (Draft & { logit: number }) | undefined {
   const chosen: (Draft & { logit: number })[] = [];
-  const changed = new Set<string>();
-  const used = new Set<string>();
+  const moved = new Set<string>();
+  const anchors = new Set<string>();
+  const recoloured = new Set<string>();
   for (const draft of [...scored].sort((a, b) => b.logit - a.logit)) {
-    if (draft.kind === "remove" || draft.edit.kind === "batch") continue;
-    if (draft.disruption > 0) continue;
-    if (changed.has(draft.moves) || used.has(draft.moves) || draft.uses.some((id) => changed.has(id))) continue;
+    if (draft.kind === "remove" || draft.edit.kind === "batch" || draft.disruption > 0) continue;
+    if (draft.kind === "recolour") {
+      // A colour change moves nothing: it only must not be given twice.
+      if (recoloured.has(draft.moves)) continue;
+      recoloured.add(draft.moves);
+    } else {
+      // A moved object must not move twice, nor be another clause's anchor, nor stand against a moved one.
+      if (moved.has(draft.moves) || anchors.has(draft.moves) || draft.uses.some((id) => moved.has(id))) continue;
+      moved.add(draft.moves);
+      for (const id of draft.uses) anchors.add(id);
+    }
     chosen.push(draft);
-    changed.add(draft.moves);
-    for (const id of draft.uses) used.add(id);
   }
   if (chosen.length < 2) return undefined;
   const edits = chosen.map((draft) => draft.edit).filter((edit): edit is Exclude<EditInstruction, { kind: "batch" }> => edit.kind !== "batch");
@@ -195,7 +202,7 @@ function bundleOf(scored: (Draft & { logit: number })[], policy: ActorPolicy): (
     severity: chosen.reduce((sum, draft) => sum + draft.severity, 0),
     disruption: 0,
     moves: chosen[0]!.moves,
-    uses: [...used],
+    uses: [...anchors],
     logit: chosen[0]!.logit + policy.kindWeights.bundle,
   };
 }
