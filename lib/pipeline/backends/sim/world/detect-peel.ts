@@ -30,8 +30,6 @@ export interface Found {
   tentative?: boolean;
 }
 
-export const debugAccepted: Hypothesis[] = [];
-export const debugOccluded: { coarse: Hypothesis; refined: Hypothesis }[] = [];
 const MIN_BLOB = 80;
 const UNKNOWN_BLOB = 400;
 /** An unexplained blob with this share of its pixels within 4 px of a detection's rect is its leftover. */
@@ -178,10 +176,10 @@ export function peelGroup(scene: Scene, keys: readonly string[], group: Componen
         if (best && convincing(best, plan)) break;
       }
     }
-    if (best) debugAccepted.push(best);
     // Plausible but inexact: the rect may be a few pixels off (search further) or the label wrong.
     if (best && plausible(best) && !exact(best)) best = refineWide(scene, best);
-    const occluded = !best || !plausible(best) ? occludedCandidate(scene, keys, blob, bounds) : undefined;
+    // Implausible, or plausible only within the tolerance: a candidate may be merged with an unknown object.
+    const occluded = !best || !plausible(best) || !exact(best) ? occludedCandidate(scene, keys, blob, bounds) : undefined;
     if (occluded) best = occluded;
     if (best && (occluded || plausible(best))) {
       markExplained(scene, best);
@@ -228,7 +226,6 @@ function occludedCandidate(scene: Scene, keys: readonly string[], blob: Componen
     for (const candidate of ranked.slice(0, 3)) {
       if (candidate.score <= 0) break;
       const refined = plan === "scan" ? refineWide(scene, candidate, true) : refine(scene, candidate, true);
-      debugOccluded.push({ coarse: candidate, refined });
       if (!occludedFit(refined)) continue;
       if (!best || refined.claimed * refined.strict > best.claimed * best.strict) best = refined;
     }

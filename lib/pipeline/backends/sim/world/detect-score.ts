@@ -183,17 +183,23 @@ export function coarseScore(scene: Scene, probe: CoarseProbe, left: number, top:
 
 /** Occlusion-tolerant coarse scoring: a foreground miss may be an unknown occluder, background may not. */
 export const OCCLUDED_MISS_WEIGHT = 0.6;
-const OCCLUDED_EARLY_BACKGROUND = 3;
+/**
+ * Early rejection after 8, 16 and 24 samples taken spread over the template: at most this many on
+ * background, at least this many matching (a 55%-visible object matches about 4, 9 and 13).
+ */
+const OCCLUDED_EARLY_BACKGROUND = [0, 2, 3, 4];
+const OCCLUDED_EARLY_MATCHES = [0, 2, 5, 8];
 
 /**
  * Coarse score treating foreground misses as possible occlusion by an object that is not a
- * candidate: area per sample x (match - 0.6 miss - 3 background); rejected early when more than
- * 3 of the first 16 samples land on background, or (branch and bound) it cannot exceed `beat`.
+ * candidate: area per sample x (match - 0.6 miss - 3 background); samples are taken in an order
+ * spread over the template and rejected early when too many land on background or too few match, or (branch and bound) it cannot exceed `beat`.
  */
 export function coarseScoreOccluded(scene: Scene, probe: CoarseProbe, left: number, top: number, beat = -Infinity): number {
   const { lum, foreground, width: W, height: H } = scene.analysis;
   const explained = scene.explained;
   const { dx, dy, mapped } = probe;
+  const order = probe.template.coarseSpread;
   let m0 = 0;
   let m1 = 0;
   let m2 = 0;
@@ -202,14 +208,16 @@ export function coarseScoreOccluded(scene: Scene, probe: CoarseProbe, left: numb
   let bg = 0;
   const n = dx.length;
   const areaPerSample = (probe.width * probe.height * probe.template.fill) / Math.max(1, n);
-  for (let s = 0; s < n; s++) {
-    if ((s & 7) === 0 && s > 0) {
+  for (let r = 0; r < n; r++) {
+    if ((r & 7) === 0 && r > 0) {
       const most = Math.max(m0, m1, m2, m3);
-      if ((s === 16 && bg > OCCLUDED_EARLY_BACKGROUND) || areaPerSample * (most - OCCLUDED_MISS_WEIGHT * (fg - most) - 3 * bg + (n - s)) <= beat) {
-        scoreStats.coarseSamples += s;
+      const early = r <= 24 && (bg > OCCLUDED_EARLY_BACKGROUND[r >> 3]! || most < OCCLUDED_EARLY_MATCHES[r >> 3]!);
+      if (early || areaPerSample * (most - OCCLUDED_MISS_WEIGHT * (fg - most) - 3 * bg + (n - r)) <= beat) {
+        scoreStats.coarseSamples += r;
         return -Infinity;
       }
     }
+    const s = order[r]!;
     const x = left + dx[s]!;
     const y = top + dy[s]!;
     if (x < 0 || y < 0 || x >= W || y >= H) continue;

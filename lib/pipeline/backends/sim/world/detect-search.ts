@@ -47,6 +47,9 @@ const DENSE_RATIO = 1.07;
 const SPARSE_RATIO = 1.2;
 
 const EXTREMUM_RADIUS = 8;
+/** The grid scan: position step as a share of the rect's smaller side; smallest height scanned. */
+const SCAN_STEP = 0.1;
+const SCAN_MIN_HEIGHT = 24;
 
 /** Up to two strongest local extrema of one contour (values per column or row). */
 function extrema(values: Int32Array, better: (a: number, b: number) => boolean, valid: (v: number) => boolean): { index: number; value: number }[] {
@@ -200,9 +203,10 @@ export function searchBlob(
       plan === "extents" ? extentHeights(anchors, blob, tpl.aspect, maxHeight) : seriesHeights(maxHeight, plan === "series" ? DENSE_RATIO : SPARSE_RATIO);
     if (plan === "scan") {
       for (height of heights) {
+        if (height < SCAN_MIN_HEIGHT) continue;
         width = Math.max(1, Math.round(height * tpl.aspect));
         sizeProbe(probe, sprite, width, height);
-        const step = Math.max(3, Math.round(Math.min(width, height) * 0.1));
+        const step = Math.max(3, Math.round(Math.min(width, height) * SCAN_STEP));
         for (let top = blob.y0; top + height <= blob.y1 + 1 + step; top += step) {
           for (let left = blob.x0; left + width <= blob.x1 + 1 + step; left += step) consider(left, top, 0);
         }

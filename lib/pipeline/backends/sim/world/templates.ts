@@ -25,6 +25,8 @@ export interface SpriteTemplate {
   readonly coarseU: Float32Array;
   readonly coarseV: Float32Array;
   readonly coarseLevelLum: Float32Array[];
+  /** The coarse samples in an order spread over the whole template (early tallies judge all its parts). */
+  readonly coarseSpread: Int32Array;
   /** Normalised span [min, max] of the sprite's extreme band on each side: top/bottom give u, left/right give v. */
   readonly extremes: { top: [number, number]; bottom: [number, number]; left: [number, number]; right: [number, number] };
   /** Per mip level: luminance at each sample (nearest-level bilinear at the normalised point). */
@@ -106,9 +108,18 @@ function buildTemplate(sprite: Sprite): SpriteTemplate {
     coarseU: Float32Array.from(coarse, (k) => u[k]!),
     coarseV: Float32Array.from(coarse, (k) => v[k]!),
     coarseLevelLum: levelLum.map((lum) => Float32Array.from(coarse, (k) => lum[k]!)),
+    coarseSpread: spreadOrder(coarse.length),
     levelLum,
     extremes: extremeSpans(alpha, width, height),
   };
+}
+
+/** 0..n-1 visited with a golden-ratio stride coprime to n (consecutive entries lie far apart). */
+function spreadOrder(n: number): Int32Array {
+  let stride = Math.max(1, Math.round(n * 0.618));
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  while (gcd(stride, n) !== 1) stride++;
+  return Int32Array.from({ length: n }, (_, index) => (index * stride) % n);
 }
 
 function extremeSpans(alpha: Uint8Array, width: number, height: number): SpriteTemplate["extremes"] {
