@@ -1,0 +1,165 @@
+import type { CompletedItemResult, EvaluationItemResult, OutcomeScores } from "./types";
+
+/**
+ * Summary statistics of an evaluation's completed items (failed items are counted, not averaged).
+ *
+ * - Means of SG-IoU, Entity-IoU, Relation-IoU and the judge score, one-shot (iteration 0) and loop
+ *   (best iteration). The judge mean is over the items the judge scored (null when none).
+ * - The paired difference loop - one-shot per metric, with a percentile bootstrap 95 % interval:
+ *   `resamples` resamples of the items with replacement, drawn from a seeded generator (mulberry32),
+ *   so the same results and seed give the same interval.
+ * - Mean SG-IoU per iteration index: at index i, the mean over all items of the best SG-IoU reached
+ *   in iterations 0..i. A run that stopped before i (target reached, patience) carries its best
+ *   forward, because the loop's answer for it stays that best image; so index 0 is the one-shot
+ *   mean, the curve never falls, and its last point is the loop mean.
+ * - Breakdowns by relation class (an item counts once under each class its target has; "none" for
+ *   targets without relations), by number of objects, and by GenEval tag when there is one.
+ * - Worst cases: the items with the lowest loop SG-IoU, ties broken by the smaller gain.
+ */
+export interface MetricMeans {
+  sgIoU: number;
+  entityIoU: number;
+  relationIoU: number;
+  judge: number | null;
+}
+
+export interface Interval {
+  mean: number;
+  low: number;
+  high: number;
+}
+
+export interface CategoryRow {
+  category: string;
+  count: number;
+  oneShotSgIoU: number;
+  loopSgIoU: number;
+}
+
+export interface EvaluationSummary {
+  count: number;
+  oneShot: MetricMeans;
+  loop: MetricMeans;
+  meanIterations: number;
+  perIteration: Array<{ index: number; sgIoU: number }>;
+  failed: number;
+  difference: { sgIoU: Interval; entityIoU: Interval; relationIoU: Interval; judge: Interval | null };
+  genevalPosition: { count: number; oneShot: number; loop: number } | null;
+  byRelationClass: CategoryRow[];
+  byObjectCount: CategoryRow[];
+  byTag: CategoryRow[];
+  worst: Array<{ id: string; prompt: string; oneShotSgIoU: number; loopSgIoU: number; iterations: number }>;
+  meanTimeMs: { diffuser: number; checker: number; actor: number; editor: number; judge: number; total: number };
+}
+
+export interface SummaryOptions {
+  seed?: number;
+  resamples?: number;
+  worst?: number;
+}
+
+const metricKeys = ["sgIoU", "entityIoU", "relationIoU"] as const;
+
+export function summariseEvaluation(results: readonly EvaluationItemResult[], options: SummaryOptions = {}): EvaluationSummary {
+  const done = results.filter((result): result is CompletedItemResult => result.status === "done");
+  const random = mulberry32(options.seed ?? 1);
+  const resamples = options.resamples ?? 2000;
+  const means = (pick: (result: CompletedItemResult) => OutcomeScores): MetricMeans => ({
+    sgIoU: mean(done.map((result) => pick(result).sgIoU)),
+    entityIoU: mean(done.map((result) => pick(result).entityIoU)),
+    relationIoU: mean(done.map((result) => pick(result).relationIoU)),
+    judge: meanOrNull(done.map((result) => pick(result).judge)),
+  });
+  const longest = Math.max(0, ...done.map((result) => result.sgIoUPerIteration.length));
+  const perIteration = Array.from({ length: longest }, (_, index) => ({
+    index,
+    sgIoU: mean(done.map((result) => Math.max(...result.sgIoUPerIteration.slice(0, index + 1)))),
+  }));
+  const judged = done.filter((result) => result.oneShot.judge !== null && result.loop.judge !== null);
+  const positional = done.filter((result) => result.oneShot.genevalPosition !== null);
+  const byKey = (keys: (result: CompletedItemResult) => string[]): CategoryRow[] => {
+    const groups = new Map<string, CompletedItemResult[]>();
+    for (const result of done) for (const key of keys(result)) groups.set(key, [...(groups.get(key) ?? []), result]);
+    return [...groups]
+      .map(([category, group]) => ({
+        category,
+        count: group.length,
+        oneShotSgIoU: mean(group.map((result) => result.oneShot.sgIoU)),
+        loopSgIoU: mean(group.map((result) => result.loop.sgIoU)),
+      }))
+      .sort((a, b) => (/^\d+$/.test(a.category) && /^\d+$/.test(b.category) ? Number(a.category) - Number(b.category) : a.category.localeCompare(b.category)));
+  };
+  const roleMean = (role: keyof CompletedItemResult["timeMs"]) => mean(done.map((result) => result.timeMs[role]));
+  return {
+    count: done.length,
+    oneShot: means((result) => result.oneShot),
+    loop: means((result) => result.loop),
+    meanIterations: mean(done.map((result) => result.iterations)),
+    perIteration,
+    failed: results.length - done.length,
+    difference: {
+      ...(Object.fromEntries(
+        metricKeys.map((key) => [key, pairedBootstrap(done.map((result) => result.loop[key] - result.oneShot[key]), resamples, random)]),
+      ) as Record<(typeof metricKeys)[number], Interval>),
+      judge: judged.length ? pairedBootstrap(judged.map((result) => result.loop.judge! - result.oneShot.judge!), resamples, random) : null,
+    },
+    genevalPosition: positional.length
+      ? {
+          count: positional.length,
+          oneShot: mean(positional.map((result) => (result.oneShot.genevalPosition ? 1 : 0))),
+          loop: mean(positional.map((result) => (result.loop.genevalPosition ? 1 : 0))),
+        }
+      : null,
+    byRelationClass: byKey((result) => (result.category.relationClasses.length ? result.category.relationClasses : ["none"])),
+    byObjectCount: byKey((result) => [String(result.category.objectCount)]),
+    byTag: byKey((result) => (result.category.tag ? [result.category.tag] : [])),
+    worst: [...done]
+      .sort((a, b) => a.loop.sgIoU - b.loop.sgIoU || a.loop.sgIoU - a.oneShot.sgIoU - (b.loop.sgIoU - b.oneShot.sgIoU) || a.index - b.index)
+      .slice(0, options.worst ?? 10)
+      .map((result) => ({ id: result.id, prompt: result.prompt, oneShotSgIoU: result.oneShot.sgIoU, loopSgIoU: result.loop.sgIoU, iterations: result.iterations })),
+    meanTimeMs: {
+      diffuser: roleMean("diffuser"),
+      checker: roleMean("checker"),
+      actor: roleMean("actor"),
+      editor: roleMean("editor"),
+      judge: roleMean("judge"),
+      total: roleMean("total"),
+    },
+  };
+}
+
+/** Mean of paired differences with a percentile bootstrap 95 % interval. */
+export function pairedBootstrap(differences: readonly number[], resamples: number, random: () => number): Interval {
+  const observed = mean(differences);
+  if (differences.length === 0) return { mean: 0, low: 0, high: 0 };
+  const means = new Float64Array(resamples);
+  for (let sample = 0; sample < resamples; sample += 1) {
+    let sum = 0;
+    for (let draw = 0; draw < differences.length; draw += 1) sum += differences[Math.floor(random() * differences.length)]!;
+    means[sample] = sum / differences.length;
+  }
+  means.sort();
+  const at = (quantile: number) => means[Math.min(resamples - 1, Math.max(0, Math.round(quantile * (resamples - 1))))]!;
+  return { mean: observed, low: at(0.025), high: at(0.975) };
+}
+
+/** mulberry32: a small seeded generator of floats in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function mean(values: readonly number[]): number {
+  return values.length ? values.reduce((sum, value) => sum + value, 0) / values.length : 0;
+}
+
+function meanOrNull(values: ReadonlyArray<number | null>): number | null {
+  const present = values.filter((value): value is number => value !== null);
+  return present.length ? mean(present) : null;
+}
