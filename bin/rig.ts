@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
+import { evalCommand } from "./commands/eval";
 import { runCommand } from "./commands/run";
 import { CliError } from "./cli-error";
 
@@ -25,6 +26,20 @@ program
   .option("--patience <n>", "stop after this many iterations without improvement", "3")
   .option("--json", "print one JSON document to stdout instead of the table")
   .action(runCommand);
+
+program
+  .command("eval")
+  .description("Evaluate a data set: one-shot generation vs the Generate-Reflect-Edit loop, with a summary table.")
+  .requiredOption("--dataset <file>", "the data set file")
+  .requiredOption("--format <format>", "laion-sg | geneval | t2i-compbench | dsg | text")
+  .option("--limit <n>", "evaluate only the first N items")
+  .option("--profile <name>", "back-end profile", "sim")
+  .option("--json", "print one JSON document to stdout instead of the table")
+  .option("--lenient", "skip bad lines (listed on stderr) instead of failing at the first")
+  .option("--concurrency <n>", "items at once (default: one worker thread per core)")
+  .option("--seed <n>", "evaluation seed: the same seed gives the same numbers", "1")
+  .option("--max-iterations <n>", "iterations per item including the first generation", "6")
+  .action(evalCommand);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,79 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { datasetPath } from "../../scripts/datasets";
+
+/** `rig eval` as a user runs it: a separate process, its exit code, stdout and stderr. */
+const run = promisify(execFile);
+const repository = path.resolve(import.meta.dirname, "../..");
+const fixture = (name: string) => path.join("lib/pipeline/datasets/__fixtures__", name);
+
+async function rig(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "bin/rig.ts", ...args], { cwd: repository });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+describe("rig eval", () => {
+  it("--json on the first items of GenEval's metadata prints the documented document", async () => {
+    const result = await rig("eval", "--dataset", datasetPath("geneval", "evaluation_metadata.jsonl"), "--format", "geneval", "--limit", "4", "--json", "--max-iterations", "3");
+    expect(result.code).toBe(0);
+    const document = JSON.parse(result.stdout);
+    expect(Object.keys(document).slice(0, 5)).toEqual(["count", "oneShot", "loop", "meanIterations", "perIteration"]);
+    expect(document.count).toBe(4);
+    for (const side of [document.oneShot, document.loop]) {
+      expect(Object.keys(side)).toEqual(["sgIoU", "entityIoU", "relationIoU", "judge"]);
+      expect(side.judge).toBeGreaterThanOrEqual(1);
+    }
+    expect(document.loop.sgIoU).toBeGreaterThanOrEqual(document.oneShot.sgIoU);
+    expect(document.perIteration[0]).toEqual({ index: 0, sgIoU: document.oneShot.sgIoU });
+    expect(document.perIteration.at(-1).sgIoU).toBeCloseTo(document.loop.sgIoU);
+    expect(document.perIteration.length).toBeLessThanOrEqual(3);
+    expect(document.byTag.map((row: { category: string }) => row.category)).toEqual(["single_object"]);
+  });
+
+  it("prints a summary table, and in --lenient mode lists the skipped lines on stderr", async () => {
+    const result = await rig("eval", "--dataset", fixture("t2i-compbench_val.txt"), "--format", "t2i-compbench", "--lenient", "--concurrency", "1");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^4 items$/m);
+    expect(result.stdout).toMatch(/^SG-IoU\s+\d\.\d{3}\s+\d\.\d{3}\s+[+-]\d\.\d{3} \[/m);
+    expect(result.stdout).toMatch(/^Mean iterations: \d\.\d\d$/m);
+    expect(result.stdout).toMatch(/^relation class\s+n\s+one-shot SG\s+loop SG$/m);
+    expect(result.stderr).toMatch(/skipped 1 bad line\(s\); first .*t2i-compbench_val\.txt:5: could not find a relation/);
+  });
+
+  it("reads DSG and LAION-SG files", async () => {
+    for (const [name, format] of [["dsg.csv", "dsg"], ["laion-sg-array.json", "laion-sg"]]) {
+      const result = await rig("eval", "--dataset", fixture(name!), "--format", format!, "--lenient", "--json", "--max-iterations", "2", "--concurrency", "1");
+      expect(result.code).toBe(0);
+      expect(JSON.parse(result.stdout).count + JSON.parse(result.stdout).failed).toBe(2);
+    }
+  });
+
+  describe("bad input exits non-zero with one line that says what is wrong", () => {
+    const cases: [string, string[], RegExp][] = [
+      ["a bad line in strict mode", ["--dataset", fixture("geneval.jsonl"), "--format", "geneval"], /geneval\.jsonl:3: include\[1\]\.position refers to include\[4\]/],
+      ["an unknown profile", ["--dataset", fixture("geneval.jsonl"), "--format", "geneval", "--profile", "openai"], /unknown --profile "openai"; profiles: sim$/],
+      ["an unknown format", ["--dataset", fixture("geneval.jsonl"), "--format", "coco"], /unknown --format "coco"; formats: laion-sg, geneval, t2i-compbench, dsg, text/],
+      ["a missing file", ["--dataset", "/nonexistent/data.jsonl", "--format", "geneval"], /\/nonexistent\/data\.jsonl: cannot read the file: ENOENT/],
+      ["no --dataset", ["--format", "geneval"], /required option '--dataset <file>'/],
+      ["a zero limit", ["--dataset", fixture("geneval.jsonl"), "--format", "geneval", "--limit", "0"], /--limit must be at least 1/],
+    ];
+    for (const [name, args, message] of cases) {
+      it(name, async () => {
+        const result = await rig("eval", ...args);
+        expect(result.code).not.toBe(0);
+        expect(result.stdout).toBe("");
+        const lines = result.stderr.trim().split("\n");
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(message);
+        expect(result.stderr).not.toMatch(/\n\s+at /);
+      });
+    }
+  });
+});

@@ -1,0 +1,164 @@
+import { z } from "zod";
+import { CliError } from "../cli-error";
+import { datasetFormats, DatasetImportError, importDatasetFile, type DatasetFormat } from "../../lib/pipeline/datasets";
+import { evaluate, evaluationProfiles, isEvaluationProfile, summariseEvaluation, type EvaluationProgress, type EvaluationSummary } from "../../lib/pipeline/evaluation";
+
+const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+
+const optionsSchema = z.object({
+  dataset: z.string().min(1),
+  format: z.string(),
+  limit: wholeNumber(1).optional(),
+  profile: z.string(),
+  json: z.boolean().optional(),
+  lenient: z.boolean().optional(),
+  concurrency: wholeNumber(1, 64).optional(),
+  seed: wholeNumber(0, 2 ** 32 - 1),
+  maxIterations: wholeNumber(1, 50),
+});
+
+/**
+ * `rig eval`: evaluate a data set file, one-shot vs Generate-Reflect-Edit. Progress (items done,
+ * rate, ETA) goes to stderr on a terminal; the summary table, or with --json one document, to
+ * stdout. Ctrl-C stops early and still prints the summary of the finished items.
+ */
+export async function evalCommand(rawOptions: unknown): Promise<void> {
+  const parsed = optionsSchema.safeParse(rawOptions);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const option = `--${String(issue.path[0]).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+    throw new CliError(`${option} ${issue.message}`);
+  }
+  const options = parsed.data;
+  if (!(datasetFormats as readonly string[]).includes(options.format)) {
+    throw new CliError(`unknown --format "${options.format}"; formats: ${datasetFormats.join(", ")}`);
+  }
+  if (!isEvaluationProfile(options.profile)) {
+    throw new CliError(`unknown --profile "${options.profile}"; profiles: ${Object.keys(evaluationProfiles).join(", ")}`);
+  }
+
+  let imported;
+  try {
+    imported = await importDatasetFile(options.dataset, options.format as DatasetFormat, { mode: options.lenient ? "lenient" : "strict" });
+  } catch (error) {
+    if (error instanceof DatasetImportError) throw new CliError(error.message);
+    throw error;
+  }
+  if (imported.skipped.length > 0) {
+    const first = imported.skipped[0]!;
+    process.stderr.write(`rig: skipped ${imported.skipped.length} bad line(s); first ${options.dataset}:${first.line}: ${first.reason}\n`);
+  }
+  const items = imported.items.slice(0, options.limit);
+  if (items.length === 0) throw new CliError(`${options.dataset}: no usable items`);
+
+  const controller = new AbortController();
+  const interrupt = () => controller.abort();
+  process.once("SIGINT", interrupt);
+  const progress = progressBar(process.stderr);
+  let run;
+  try {
+    run = await evaluate(items, {
+      profile: options.profile,
+      concurrency: options.concurrency,
+      seed: options.seed,
+      settings: { maxIterations: options.maxIterations },
+      signal: controller.signal,
+      onProgress: progress.update,
+    });
+  } finally {
+    progress.done();
+    process.off("SIGINT", interrupt);
+  }
+  const summary = summariseEvaluation(run.results, { seed: options.seed });
+  if (run.cancelled) process.stderr.write(`rig: interrupted after ${run.results.length} of ${items.length} items\n`);
+  if (summary.failed > 0) {
+    const failure = run.results.find((result) => result.status === "failed");
+    process.stderr.write(`rig: ${summary.failed} item(s) failed; first ${failure?.id}: ${failure?.status === "failed" ? failure.error : ""}\n`);
+  }
+  if (options.json) {
+    const { count, oneShot, loop, meanIterations, perIteration, ...rest } = summary;
+    const document = {
+      count,
+      oneShot,
+      loop,
+      meanIterations,
+      perIteration,
+      ...rest,
+      skippedLines: imported.skipped,
+      cancelled: run.cancelled,
+      settings: { ...run.settings, profile: options.profile, format: options.format, dataset: options.dataset },
+      wallMs: Math.round(run.wallMs),
+    };
+    process.stdout.write(JSON.stringify(document, null, 2) + "\n");
+  } else {
+    process.stdout.write(summaryTable(summary) + "\n");
+  }
+  if (run.cancelled) process.exitCode = 130;
+}
+
+/** A one-line bar on a terminal: items done, rate, ETA. Silent when stderr is not a terminal. */
+function progressBar(stream: NodeJS.WriteStream) {
+  const enabled = Boolean(stream.isTTY);
+  const clock = (ms: number) => {
+    const seconds = Math.max(0, Math.round(ms / 1000));
+    return seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s` : `${seconds}s`;
+  };
+  return {
+    update(event: EvaluationProgress) {
+      if (!enabled) return;
+      const width = 24;
+      const filled = Math.round((event.done / event.total) * width);
+      const failed = event.failed ? `  ${event.failed} failed` : "";
+      stream.write(
+        `\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${event.done}/${event.total} items  ${event.itemsPerSecond.toFixed(1)} items/s  ETA ${clock(event.etaMs ?? 0)}${failed}`.padEnd(80),
+      );
+    },
+    done() {
+      if (enabled) stream.write("\r" + " ".repeat(80) + "\r");
+    },
+  };
+}
+
+const signed = (value: number, digits = 3) => `${value >= 0 ? "+" : ""}${value.toFixed(digits)}`;
+
+export function summaryTable(summary: EvaluationSummary): string {
+  const rows: string[][] = [["", "one-shot", "loop", "difference [95% CI]"]];
+  for (const [label, key] of [["SG-IoU", "sgIoU"], ["Entity-IoU", "entityIoU"], ["Relation-IoU", "relationIoU"]] as const) {
+    const difference = summary.difference[key];
+    rows.push([label, summary.oneShot[key].toFixed(3), summary.loop[key].toFixed(3), `${signed(difference.mean)} [${signed(difference.low)}, ${signed(difference.high)}]`]);
+  }
+  const judge = summary.difference.judge;
+  rows.push([
+    "Judge (1-10)",
+    summary.oneShot.judge?.toFixed(2) ?? "-",
+    summary.loop.judge?.toFixed(2) ?? "-",
+    judge ? `${signed(judge.mean, 2)} [${signed(judge.low, 2)}, ${signed(judge.high, 2)}]` : "-",
+  ]);
+  if (summary.genevalPosition) {
+    const position = summary.genevalPosition;
+    rows.push([`GenEval position (n=${position.count})`, position.oneShot.toFixed(3), position.loop.toFixed(3), signed(position.loop - position.oneShot)]);
+  }
+  const lines = [
+    `${summary.count} items${summary.failed ? ` (${summary.failed} failed, not counted)` : ""}`,
+    ...table(rows),
+    `Mean iterations: ${summary.meanIterations.toFixed(2)}`,
+    `Mean SG-IoU by iteration (best so far): ${summary.perIteration.map((point) => `${point.index}: ${point.sgIoU.toFixed(3)}`).join("  ")}`,
+    "",
+    ...breakdown("relation class", summary.byRelationClass),
+    ...breakdown("objects", summary.byObjectCount),
+    ...(summary.byTag.length ? breakdown("GenEval tag", summary.byTag) : []),
+    "Worst cases (loop SG-IoU, then gain):",
+    ...table(summary.worst.slice(0, 5).map((row) => [row.id, `${row.oneShotSgIoU.toFixed(3)} -> ${row.loopSgIoU.toFixed(3)}`, `${row.iterations} it.`, row.prompt])).map((line) => `  ${line}`),
+  ];
+  return lines.join("\n");
+}
+
+function breakdown(title: string, rows: EvaluationSummary["byRelationClass"]): string[] {
+  return [...table([[title, "n", "one-shot SG", "loop SG"], ...rows.map((row) => [row.category, String(row.count), row.oneShotSgIoU.toFixed(3), row.loopSgIoU.toFixed(3)])]), ""];
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
+  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join("  "));
+}
