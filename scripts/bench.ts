@@ -6,6 +6,7 @@
  *
  *   npm run bench                 all data sets
  *   npm run bench -- --limit 50   the first 50 items of each
+ *   npm run bench -- --only laion --patience 4   one data set, other loop settings
  */
 import { readFileSync } from "node:fs";
 import { datasetPath, genevalPositionPrompts, t2iCompBenchPrompts } from "./datasets";
@@ -31,8 +32,14 @@ interface Suite {
   goal: number;
 }
 
-const limitIndex = process.argv.indexOf("--limit");
-const limit = limitIndex >= 0 ? Number(process.argv[limitIndex + 1]) : Infinity;
+const option = (name: string) => {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? Number(process.argv[index + 1]) : undefined;
+};
+const limit = option("--limit") ?? Infinity;
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
+/** Loop settings other than the defaults, for experiments (`--max-iterations`, `--patience`). */
+const loopSettings = { maxIterations: option("--max-iterations"), patience: option("--patience") };
 
 function fromPrompts(prompts: string[]): Item[] {
   return prompts.slice(0, limit).map((prompt) => ({ target: parsePrompt(prompt), prompt }));
@@ -65,12 +72,15 @@ const total = suites.reduce((sum, suite) => sum + suite.items.length, 0);
 let done = 0;
 const started = performance.now();
 
-for (const suite of suites) {
+for (const suite of suites.filter((candidate) => !only || candidate.name.toLowerCase().includes(only.toLowerCase()))) {
   const oneShot: SceneGraphMetrics[] = [];
   const best: SceneGraphMetrics[] = [];
   const iterationsUsed: number[] = [];
   for (const [index, item] of suite.items.entries()) {
-    const result = await runLoop({ target: item.target, prompt: item.prompt, seed: index + 1 }, { roles, score: sceneGraphMetrics });
+    const result = await runLoop(
+      { target: item.target, prompt: item.prompt, seed: index + 1, ...(loopSettings.maxIterations ? { maxIterations: loopSettings.maxIterations } : {}), ...(loopSettings.patience ? { patience: loopSettings.patience } : {}) },
+      { roles, score: sceneGraphMetrics },
+    );
     oneShot.push(result.iterations[0]!.metrics);
     best.push(result.iterations[result.best]!.metrics);
     iterationsUsed.push(result.iterations.length);

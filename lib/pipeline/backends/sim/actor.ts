@@ -1,5 +1,5 @@
 import { createRng, type Rng } from "./random";
-import { formatInstruction, NATURAL_COLOUR, type EditInstruction, type ObjectReference, type Ordinal } from "./instructions";
+import { formatInstruction, NATURAL_COLOUR, splitSceneContext, withSceneContext, type EditInstruction, type ObjectReference, type Ordinal } from "./instructions";
 import { classifyPredicate, inverseClass } from "../../metrics/predicates";
 import { centre } from "../../metrics/spatial-geometry";
 import { throwIfAborted } from "../../roles/errors";
@@ -141,7 +141,7 @@ export function proposeEdits(input: Pick<ActorInput, "target" | "critique" | "hi
     drafts.push({ kind: "remove", edit: { kind: "remove", subject: { label: extra.label } }, severity: 0.5, disruption: 0, moves: extra.detectedId, uses: [] });
   }
 
-  const tried = new Set(input.history.map((line) => line.trim().toLowerCase()));
+  const tried = new Set(input.history.map((line) => splitSceneContext(line).instruction.trim().toLowerCase()));
   const scored = drafts.map((draft) => {
     const instruction = formatInstruction(draft.edit);
     const logit =
@@ -227,7 +227,7 @@ export class SimActor implements Actor {
     const proposals = proposeEdits(input, this.policy);
     const chosen = chooseEdit(proposals, this.policy, createRng(options.seed));
     if (!chosen) return { instruction: "keep the image as it is", warnings: ["actor: the critique lists no problem to fix"] };
-    return { instruction: chosen.instruction, warnings: [] };
+    return { instruction: withSceneContext(chosen.instruction, input.target.objects.map((object) => object.label)), warnings: [] };
   }
 }
 

@@ -1,6 +1,6 @@
 import { isDetection, ScenePainter, type Occupant } from "./editor-painter";
 import { detectObjects, type Detection } from "./world/detect";
-import { parseInstruction, InstructionParseError, NATURAL_COLOUR, referenceText, splitInstruction, type ObjectReference, type SingleEdit } from "./instructions";
+import { parseInstruction, InstructionParseError, NATURAL_COLOUR, referenceText, splitInstruction, splitSceneContext, type ObjectReference, type SingleEdit } from "./instructions";
 import { groundedAt, insideFrame, proposeRelative, randomPlacement, relationSatisfied, type ObjectSpec } from "./layout";
 import { createRng, type Rng } from "./random";
 import { objectRect, paintOrder, type PlacedObject } from "./world/render";
@@ -56,7 +56,8 @@ export class SimEditor implements Editor {
 
   async edit(image: RasterImage, instruction: string, options: RoleCallOptions): Promise<RoleResult & { image: RasterImage }> {
     throwIfAborted("editor", options.signal);
-    const clauses = splitInstruction(instruction);
+    const context = splitSceneContext(instruction);
+    const clauses = splitInstruction(context.instruction);
     const rng = createRng(options.seed);
     const warnings: string[] = [];
     let canvas = image;
@@ -70,7 +71,8 @@ export class SimEditor implements Editor {
         warnings.push(`cannot follow ${clauses.length > 1 ? `"${clause}"` : "the instruction"}, image unchanged: ${error.message}`);
         continue;
       }
-      const labels = [edit.subject.label, ...("anchor" in edit && edit.anchor ? [edit.anchor.label] : [])];
+      const named = [edit.subject.label, ...("anchor" in edit && edit.anchor ? [edit.anchor.label] : [])];
+      const labels = [...new Set([...named, ...context.labels])];
       await this.library.load(labels);
       throwIfAborted("editor", options.signal);
       const detections = detectObjects(canvas, labels, this.library, this.style);

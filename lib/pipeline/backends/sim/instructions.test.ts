@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatInstruction, InstructionParseError, parseInstruction, splitInstruction, type EditInstruction } from "./instructions";
+import { formatInstruction, InstructionParseError, parseInstruction, splitInstruction, splitSceneContext, withSceneContext, type EditInstruction } from "./instructions";
 
 describe("the edit language", () => {
   const edits: EditInstruction[] = [
@@ -51,6 +51,13 @@ describe("the edit language", () => {
     ]);
     expect(splitInstruction("add a cup and saucer next to the plate")).toHaveLength(1);
     expect(splitInstruction("remove the cat; move the dog to the left of the bench")).toHaveLength(2);
+  });
+
+  it("carries the picture's caption ahead of the edit and reads it back", () => {
+    const text = withSceneContext("move the cup to the left of the laptop", ["cup", "laptop", "apple", "cup", "teddy bear"]);
+    expect(text).toBe("In a picture of a cup, a laptop, an apple and a teddy bear: move the cup to the left of the laptop");
+    expect(splitSceneContext(text)).toEqual({ labels: ["cup", "laptop", "apple", "teddy bear"], instruction: "move the cup to the left of the laptop" });
+    expect(splitSceneContext("remove the cat")).toEqual({ labels: [], instruction: "remove the cat" });
   });
 
   it("reports what it cannot follow", () => {

@@ -80,6 +80,33 @@ export function splitInstruction(text: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * Editing models are usually prompted with a caption of the picture as well as the edit. The sim
+ * Actor prefixes its instruction with the objects the picture should hold ("In a picture of a
+ * cup, a laptop and a dog: move the cup to the left of the laptop"), and the sim Editor uses that
+ * list to recognise what it must keep or repaint, not only the objects the edit names.
+ */
+const contextPrefix = /^\s*in a picture of (.+?):\s*/i;
+
+export function withSceneContext(instruction: string, labels: readonly string[]): string {
+  const unique = [...new Set(labels)];
+  if (unique.length === 0) return instruction;
+  const named = unique.map((label) => `${/^[aeiou]/i.test(label) ? "an" : "a"} ${label}`);
+  const list = named.length === 1 ? named[0]! : `${named.slice(0, -1).join(", ")} and ${named[named.length - 1]!}`;
+  return `In a picture of ${list}: ${instruction}`;
+}
+
+/** The caption's object labels (none when there is no caption) and the edit itself. */
+export function splitSceneContext(text: string): { labels: string[]; instruction: string } {
+  const match = contextPrefix.exec(text);
+  if (!match) return { labels: [], instruction: text };
+  const labels = match[1]!
+    .split(/,\s*|\s+and\s+/)
+    .map((part) => part.trim().replace(/^(?:a|an|the|some)\s+/i, ""))
+    .filter(Boolean);
+  return { labels, instruction: text.slice(match[0].length) };
+}
+
 export class InstructionParseError extends Error {
   constructor(message: string) {
     super(message);
