@@ -1,26 +1,12 @@
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { rig } from "./test-support";
 import { datasetPath } from "../scripts/datasets";
 
 /** The CLI as a user runs it: a separate process, its exit code, stdout and stderr. */
-const run = promisify(execFile);
-const repository = path.resolve(import.meta.dirname, "..");
-
-async function rig(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "bin/rig.ts", ...args], { cwd: repository });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
-
 const scratch = () => mkdtemp(path.join(tmpdir(), "rig-cli-"));
 
 describe("rig run", () => {

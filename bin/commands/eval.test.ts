@@ -1,23 +1,10 @@
-import { execFile } from "node:child_process";
 import path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { datasetPath } from "../../scripts/datasets";
+import { rig } from "../test-support";
 
 /** `rig eval` as a user runs it: a separate process, its exit code, stdout and stderr. */
-const run = promisify(execFile);
-const repository = path.resolve(import.meta.dirname, "../..");
 const fixture = (name: string) => path.join("lib/pipeline/datasets/__fixtures__", name);
-
-async function rig(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "bin/rig.ts", ...args], { cwd: repository });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
 
 describe("rig eval", () => {
   it("--json on the first items of GenEval's metadata prints the documented document", async () => {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CliError } from "../cli-error";
+import { parseOptions } from "../options";
 import { datasetFormats, DatasetImportError, importDatasetFile, type DatasetFormat } from "../../lib/pipeline/datasets";
 import { evaluate, evaluationProfiles, isEvaluationProfile, summariseEvaluation, type EvaluationProgress, type EvaluationSummary } from "../../lib/pipeline/evaluation";
 
@@ -24,13 +25,7 @@ const optionsSchema = z.object({
  * stdout. Ctrl-C stops early and still prints the summary of the finished items.
  */
 export async function evalCommand(rawOptions: unknown): Promise<void> {
-  const parsed = optionsSchema.safeParse(rawOptions);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const option = `--${String(issue.path[0]).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-    throw new CliError(`${option} ${issue.message}`);
-  }
-  const options = parsed.data;
+  const options = parseOptions(optionsSchema, rawOptions);
   if (!(datasetFormats as readonly string[]).includes(options.format)) {
     throw new CliError(`unknown --format "${options.format}"; formats: ${datasetFormats.join(", ")}`);
   }

@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { CliError } from "../cli-error";
+import { parseOptions } from "../options";
 import { createProgress } from "../terminal";
 import { createSimRoles } from "../../lib/pipeline/backends/sim";
 import { encodePng } from "../../lib/pipeline/image/png";
@@ -27,13 +28,7 @@ const optionsSchema = z.object({
 type RunOptions = z.infer<typeof optionsSchema>;
 
 export async function runCommand(prompt: string | undefined, rawOptions: unknown): Promise<void> {
-  const parsed = optionsSchema.safeParse(rawOptions);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const option = `--${String(issue.path[0]).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-    throw new CliError(`${option} ${issue.message}`);
-  }
-  const options = parsed.data;
+  const options = parseOptions(optionsSchema, rawOptions);
   const { target, diffuserPrompt } = await readTarget(prompt, options);
 
   const outDir = path.resolve(options.out ?? path.join("runs-out", `${new Date().toISOString().replace(/[:.]/g, "-")}-seed${options.seed}`));
