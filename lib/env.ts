@@ -10,6 +10,8 @@ import { z } from "zod";
  * - DATABASE_URL: SQLite file URL (default file:<RIG_DATA_DIR>/rig.db).
  * - RIG_WORKER_CONCURRENCY: runs executed at once by the in-process worker (default 2).
  * - RIG_WORKER: "off" keeps the Next server from starting the worker (default "on").
+ * - RIG_EVAL_CONCURRENCY_SIM: evaluation item runs of the "sim" back end executed at once
+ *   (default: RIG_WORKER_CONCURRENCY). One RIG_EVAL_CONCURRENCY_<BACKEND> per back end.
  */
 const serverEnvSchema = z.object({
   RIG_DATA_DIR: z.string().trim().min(1).default("data"),
@@ -20,6 +22,7 @@ const serverEnvSchema = z.object({
     .optional(),
   RIG_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   RIG_WORKER: z.enum(["on", "off"]).default("on"),
+  RIG_EVAL_CONCURRENCY_SIM: z.coerce.number().int().min(1).max(16).optional(),
 });
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
 

@@ -35,6 +35,8 @@ export interface ClaimedRun {
   iterations: StoredIteration[];
   /** 1 for a fresh run, more for a resumed one. */
   attempts: number;
+  /** The evaluation the run is an item of, or null. */
+  evaluationId: string | null;
 }
 
 /** Start-up: runs a dead process left "running" become "interrupted" (and are resumed later). */
@@ -46,12 +48,13 @@ export async function markRunningRunsInterrupted(): Promise<number> {
 /**
  * Claims the oldest queued or interrupted run for this worker, atomically: the update is
  * conditional on the status read, so two workers never get the same run. Null when none waits.
+ * `skipEvaluationRuns` leaves evaluation items waiting (their back end's concurrency is reached).
  */
-export async function claimNextRun(): Promise<ClaimedRun | null> {
+export async function claimNextRun(options: { skipEvaluationRuns?: boolean } = {}): Promise<ClaimedRun | null> {
   const client = db();
   for (let attempt = 0; attempt < 10; attempt += 1) {
     const candidate = await client.run.findFirst({
-      where: { status: { in: ["queued", "interrupted"] } },
+      where: { status: { in: ["queued", "interrupted"] }, ...(options.skipEvaluationRuns ? { evaluationItem: { is: null } } : {}) },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       select: { id: true, status: true, startedAt: true },
     });
@@ -66,9 +69,13 @@ export async function claimNextRun(): Promise<ClaimedRun | null> {
 }
 
 async function loadClaimedRun(id: string): Promise<ClaimedRun> {
-  const row = await db().run.findUniqueOrThrow({ where: { id }, include: { iterations: { orderBy: { index: "asc" } } } });
+  const row = await db().run.findUniqueOrThrow({
+    where: { id },
+    include: { iterations: { orderBy: { index: "asc" } }, evaluationItem: { select: { evaluationId: true } } },
+  });
   return {
     id: row.id,
+    evaluationId: row.evaluationItem?.evaluationId ?? null,
     prompt: row.prompt,
     target: sceneGraphSchema.parse(row.target),
     settings: runSettingsSchema.parse(row.settings),

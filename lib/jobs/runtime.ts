@@ -20,7 +20,11 @@ export async function startRunWorker(options: RunWorkerOptions = {}): Promise<Ru
   // Loaded here, not at the top: route handlers import this module and need not bundle the sim world.
   const { RunWorker } = await import("./worker");
   if (globalForWorker.rigWorker) return globalForWorker.rigWorker;
-  const worker = new RunWorker({ concurrency: env.RIG_WORKER_CONCURRENCY, ...options });
+  const worker = new RunWorker({
+    concurrency: env.RIG_WORKER_CONCURRENCY,
+    evaluationConcurrency: { sim: env.RIG_EVAL_CONCURRENCY_SIM ?? env.RIG_WORKER_CONCURRENCY },
+    ...options,
+  });
   globalForWorker.rigWorker = worker;
   await worker.start();
   return worker;

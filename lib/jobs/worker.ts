@@ -17,8 +17,12 @@ import {
   type RunOutcome,
   type StoredIteration,
 } from "../db/run-execution";
+import { markEvaluationRunning, markRunningEvaluationsInterrupted } from "../db/evaluations";
+import { deriveSeed } from "../pipeline/loop/seeds";
+import type { RunDetail } from "../schemas/run";
 import { putPng, readImage } from "../images/store";
 import { publishRunEvent } from "./event-bus";
+import { reconcileEvaluations, recordEvaluationRun } from "./evaluations";
 
 /**
  * Executes runs in the background of the server process, never inside a request.
@@ -36,6 +40,10 @@ import { publishRunEvent } from "./event-bus";
  *   nothing for the stored iterations and also holds for back ends that are not deterministic.
  * - Cancel: one AbortController per executing run. A cancel requested through the database by
  *   another process is noticed after the next iteration commits.
+ * - Evaluations: an item's run is a normal run. At most `evaluationConcurrency[backend]` of them
+ *   execute at once (slots beyond that take only other runs). When one ends, the item's result is
+ *   stored (the Judge scores iteration 0 here when the best is a later one) and the evaluation is
+ *   finished after its last item. On start, results missed by a crash are recorded.
  */
 export interface RunWorkerOptions {
   concurrency?: number;
@@ -45,11 +53,15 @@ export interface RunWorkerOptions {
   /** How often idle slots look for work when nobody calls `wake()`. */
   pollIntervalMs?: number;
   log?: (message: string) => void;
+  /** Evaluation item runs executed at once, per back end (default: `concurrency`). */
+  evaluationConcurrency?: Partial<Record<string, number>>;
 }
 
 interface ActiveRun {
   controller: AbortController;
   done: Promise<void>;
+  /** Back end of an evaluation item run; null for other runs. */
+  evaluationBackend: string | null;
 }
 
 export class RunWorker {
@@ -58,6 +70,7 @@ export class RunWorker {
   private readonly score: ScoreFunction;
   private readonly pollIntervalMs: number;
   private readonly log: (message: string) => void;
+  private readonly evaluationConcurrency: Partial<Record<string, number>>;
   private roles: Roles | undefined;
   private readonly active = new Map<string, ActiveRun>();
   private readonly sleepers = new Set<() => void>();
@@ -72,6 +85,7 @@ export class RunWorker {
     this.score = options.score ?? sceneGraphMetrics;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.log = options.log ?? ((message) => console.log(`[rig worker] ${message}`));
+    this.evaluationConcurrency = options.evaluationConcurrency ?? {};
   }
 
   /** Marks runs a dead process left running as interrupted, then starts the slots. */
@@ -81,6 +95,12 @@ export class RunWorker {
     this.abandoned = false;
     const interrupted = await markRunningRunsInterrupted();
     if (interrupted > 0) this.log(`${interrupted} run(s) were interrupted by a restart; resuming them`);
+    await markRunningEvaluationsInterrupted();
+    try {
+      await reconcileEvaluations((run) => this.judgeFirstIteration(run));
+    } catch (error) {
+      this.log(`recording evaluation results failed: ${describeError(error)}`);
+    }
     this.slots = Array.from({ length: this.concurrency }, () => this.slot());
   }
 
@@ -122,7 +142,8 @@ export class RunWorker {
     while (this.running) {
       let claimed: ClaimedRun | null = null;
       try {
-        claimed = await claimNextRun();
+        claimed = await claimNextRun({ skipEvaluationRuns: this.evaluationSlotsFull() });
+        if (claimed?.evaluationId) await markEvaluationRunning(claimed.evaluationId);
       } catch (error) {
         this.log(`claiming a run failed: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -133,9 +154,35 @@ export class RunWorker {
       }
       const controller = new AbortController();
       const done = this.execute(claimed, controller);
-      this.active.set(claimed.id, { controller, done });
+      this.active.set(claimed.id, { controller, done, evaluationBackend: claimed.evaluationId ? claimed.settings.backend : null });
       await done;
       this.active.delete(claimed.id);
+    }
+  }
+
+  /** Whether evaluation item runs of the (only) back end already fill its concurrency. */
+  private evaluationSlotsFull(): boolean {
+    const backend = "sim";
+    const limit = this.evaluationConcurrency[backend] ?? this.concurrency;
+    const executing = [...this.active.values()].filter((active) => active.evaluationBackend === backend).length;
+    return executing >= limit;
+  }
+
+  /** The one-shot judge score of a finished evaluation run whose best is a later iteration. */
+  private async judgeFirstIteration(run: RunDetail): Promise<{ score: number; durationMs: number } | null> {
+    this.roles ??= this.createRoles();
+    const judge = this.roles.judge;
+    const first = run.iterations[0];
+    if (!judge || !first) return null;
+    const png = await readImage(first.imageId);
+    if (!png) return null;
+    const started = performance.now();
+    try {
+      const judged = await judge.judge(await decodeImage(png), run.prompt, { seed: deriveSeed(run.settings.seed, 0, "judge") });
+      return { score: judged.score, durationMs: performance.now() - started };
+    } catch (error) {
+      this.log(`run ${run.id}: judging iteration 0 failed: ${describeError(error)}`);
+      return null;
     }
   }
 
@@ -194,6 +241,12 @@ export class RunWorker {
       }
     } catch (error) {
       this.log(`run ${run.id}: recording its end failed: ${describeError(error)}`);
+    }
+    if (!run.evaluationId) return;
+    try {
+      await recordEvaluationRun(run.id, (detail) => this.judgeFirstIteration(detail));
+    } catch (error) {
+      this.log(`run ${run.id}: recording its evaluation result failed: ${describeError(error)}`);
     }
   }
 

@@ -1,0 +1,70 @@
+import { handle, json } from "@/lib/api/http";
+import { listEvaluations } from "@/lib/db/evaluations";
+import { AppError } from "@/lib/errors";
+import { submitEvaluation } from "@/lib/jobs/evaluations";
+import { MAX_DATASET_BYTES } from "@/lib/schemas/evaluation";
+
+// POST /api/evals - start an evaluation from a data set (multipart upload or JSON {format, text, name, ...}); 201 {id, itemCount, skipped}
+export async function POST(request: Request): Promise<Response> {
+  return handle(async () => {
+    const body = await readEvaluationRequest(request);
+    const created = await submitEvaluation(body);
+    return json(created, { status: 201, headers: { Location: `/api/evals/${created.id}` } });
+  });
+}
+
+// GET /api/evals - evaluations newest first with progress and mean one-shot / loop SG-IoU
+export async function GET(): Promise<Response> {
+  return handle(async () => json({ evaluations: await listEvaluations() }));
+}
+
+/** Room for the multipart envelope and the other fields around the file. */
+const MAX_REQUEST_BYTES = MAX_DATASET_BYTES + 64 * 1024;
+
+function tooLarge(): AppError {
+  return new AppError("payload_too_large:dataset", `the data set file is larger than ${MAX_DATASET_BYTES / 1024 / 1024} MB`);
+}
+
+/** The create request from a multipart form (fields: file, format, name, limit, sampleSeed, lenient, settings.*) or a JSON body. */
+async function readEvaluationRequest(request: Request): Promise<unknown> {
+  if (Number(request.headers.get("content-length") ?? "0") > MAX_REQUEST_BYTES) throw tooLarge();
+  const type = request.headers.get("content-type") ?? "";
+  if (type.startsWith("multipart/form-data")) {
+    let form: FormData;
+    try {
+      form = await request.formData();
+    } catch {
+      throw new AppError("bad_request:form", "the upload could not be read as a multipart form");
+    }
+    const file = form.get("file");
+    if (!(file instanceof File)) throw new AppError("bad_request:file", "choose a data set file to upload");
+    if (file.size > MAX_DATASET_BYTES) throw tooLarge();
+    const text = await file.text();
+    const field = (name: string) => {
+      const value = form.get(name);
+      return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
+    };
+    const number = (name: string) => (field(name) === undefined ? undefined : Number(field(name)));
+    const settings = Object.fromEntries(
+      (["seed", "maxIterations", "targetSgIoU", "patience"] as const).flatMap((key) => (field(`settings.${key}`) === undefined ? [] : [[key, number(`settings.${key}`)]])),
+    );
+    return {
+      name: field("name") ?? file.name,
+      format: field("format"),
+      text,
+      fileName: file.name,
+      ...(field("limit") ? { limit: number("limit") } : {}),
+      ...(field("sampleSeed") ? { sampleSeed: number("sampleSeed") } : {}),
+      lenient: field("lenient") === "on" || field("lenient") === "true",
+      settings,
+    };
+  }
+  if (!type.includes("json")) throw new AppError("unsupported_media_type:body", "send multipart/form-data with a file, or a JSON object");
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_REQUEST_BYTES) throw tooLarge();
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new AppError("bad_request:json", `the request body is not valid JSON: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,206 @@
+import "server-only";
+import { z } from "zod";
+import { db } from "../db/client";
+import {
+  completeEvaluationIfDone,
+  createEvaluation,
+  getEvaluation,
+  getItemByRun,
+  listEvaluationItems,
+  listPendingItemsWithFinishedRuns,
+  listUnfinishedItemRuns,
+  markEvaluationCancelled,
+  recordItemOutcome,
+  type EvaluationItemRecord,
+  type EvaluationRecord,
+} from "../db/evaluations";
+import { getRunDetail } from "../db/runs";
+import { AppError } from "../errors";
+import { importDataset } from "../pipeline/datasets";
+import { DatasetImportError, type DatasetItem, type DatasetItemCategory } from "../pipeline/datasets/types";
+import { mulberry32 } from "../pipeline/evaluation/summary";
+import { summariseEvaluation, type EvaluationSummary } from "../pipeline/evaluation/summary";
+import { createEvaluationRequestSchema, evaluationIdSchema, evaluationSettingsSchema, type EvaluationProgress, type EvaluationStatus } from "../schemas/evaluation";
+import { finishedStatuses, type RunDetail } from "../schemas/run";
+import { itemResultFromRun } from "./evaluation-results";
+import { cancelRun } from "./runs";
+import { notifyRunQueued } from "./runtime";
+import { describeZodError } from "./validation";
+
+/**
+ * Evaluations in the web app: submit (import, slice or sample, store items and their queued runs),
+ * record each item's result as its run finishes (called by the run worker), finish the evaluation
+ * when every item has, cancel, and read progress + summary for the API and pages.
+ */
+
+/** Validates, imports (400 with the importer's message), stores; returns the id and skipped lines. */
+export async function submitEvaluation(body: unknown): Promise<{ id: string; itemCount: number; skipped: Array<{ line: number; reason: string }> }> {
+  const parsed = createEvaluationRequestSchema.safeParse(body);
+  if (!parsed.success) throw new AppError(`bad_request:${String(parsed.error.issues[0]?.path[0] ?? "body")}`, describeZodError(parsed.error));
+  const request = parsed.data;
+  const fileName = request.fileName ?? null;
+  let imported;
+  try {
+    imported = importDataset(request.text, request.format, { mode: request.lenient ? "lenient" : "strict", file: fileName ?? "upload" });
+  } catch (error) {
+    if (error instanceof DatasetImportError) throw new AppError("bad_request:dataset", error.message, { cause: error });
+    throw error;
+  }
+  if (imported.items.length === 0) throw new AppError("bad_request:dataset", `${fileName ?? "upload"}: no usable item in the file`);
+  const items = selectItems(imported.items, request.limit, request.sampleSeed);
+  const settings = evaluationSettingsSchema.parse(request.settings);
+  const { id } = await createEvaluation({
+    name: request.name,
+    format: request.format,
+    fileName,
+    settings: { ...settings, lenient: request.lenient, ...(request.limit ? { limit: request.limit } : {}), ...(request.sampleSeed !== undefined ? { sampleSeed: request.sampleSeed } : {}) },
+    skipped: imported.skipped,
+    items,
+  });
+  notifyRunQueued();
+  return { id, itemCount: items.length, skipped: imported.skipped };
+}
+
+/** The first `limit` items, or with `sampleSeed` a seeded sample of `limit` items kept in file order. */
+export function selectItems(items: readonly DatasetItem[], limit: number | undefined, sampleSeed: number | undefined): DatasetItem[] {
+  if (!limit || limit >= items.length) return [...items];
+  if (sampleSeed === undefined) return items.slice(0, limit);
+  const random = mulberry32(sampleSeed);
+  const order = items.map((_, index) => index);
+  for (let index = order.length - 1; index > 0; index -= 1) {
+    const swap = Math.floor(random() * (index + 1));
+    [order[index], order[swap]] = [order[swap]!, order[index]!];
+  }
+  return order
+    .slice(0, limit)
+    .sort((a, b) => a - b)
+    .map((index) => items[index]!);
+}
+
+const storedJudgementSchema = z.object({ score: z.number(), durationMs: z.number().optional() });
+
+/** Judges a finished run's iteration 0 (the worker's Judge, on the stored image); null when it cannot. */
+export type JudgeFirstIteration = (run: RunDetail) => Promise<{ score: number; durationMs: number } | null>;
+
+/**
+ * Called by the run worker after it wrote a run's end: when the run is an evaluation item, stores
+ * the item's result (judging iteration 0 with `judgeFirst` when the best is a later iteration), then
+ * finishes the evaluation if that was its last item. Idempotent.
+ */
+export async function recordEvaluationRun(runId: string, judgeFirst: JudgeFirstIteration | undefined): Promise<void> {
+  const item = await getItemByRun(runId);
+  if (!item || item.status !== "pending") return;
+  const run = await getRunDetail(runId);
+  if (!run || !finishedStatuses.includes(run.status)) return;
+  let result = null;
+  if (run.status !== "cancelled") {
+    const raw = await db().run.findUniqueOrThrow({ where: { id: runId }, select: { judgement: true } });
+    const best = raw.judgement === null ? null : storedJudgementSchema.parse(raw.judgement);
+    const oneShotJudge = run.bestIteration && run.bestIteration > 0 && judgeFirst ? await judgeFirst(run) : null;
+    result = itemResultFromRun({
+      item: { itemId: item.itemId, index: item.index, prompt: item.prompt, category: item.category as unknown as DatasetItemCategory },
+      run,
+      bestJudge: best ? { score: best.score, durationMs: best.durationMs ?? 0 } : null,
+      oneShotJudge,
+    });
+  }
+  const status = result === null ? "cancelled" : result.status === "done" ? "done" : "failed";
+  if (await recordItemOutcome(item.id, { status, result })) await completeEvaluationIfDone(item.evaluationId);
+}
+
+/** Start-up: items whose run finished but whose result was not stored (a crash in between). */
+export async function reconcileEvaluations(judgeFirst: JudgeFirstIteration | undefined): Promise<void> {
+  for (const runId of await listPendingItemsWithFinishedRuns()) await recordEvaluationRun(runId, judgeFirst);
+}
+
+/** Cancels every unfinished item run (waiting ones at once, executing ones after their iteration). */
+export async function cancelEvaluation(id: string): Promise<EvaluationStatus> {
+  const evaluation = await getEvaluationOrThrow(id);
+  if (finishedStatuses.includes(evaluation.status)) return evaluation.status;
+  await markEvaluationCancelled(id);
+  for (const runId of await listUnfinishedItemRuns(id)) {
+    await cancelRun(runId);
+    // Waiting runs are cancelled without the worker: record their item here.
+    await recordEvaluationRun(runId, undefined);
+  }
+  return "cancelled";
+}
+
+export async function getEvaluationOrThrow(id: string): Promise<EvaluationRecord> {
+  if (!evaluationIdSchema.safeParse(id).success) throw new AppError("bad_request:id", `"${id}" is not an evaluation id`);
+  const evaluation = await getEvaluation(id);
+  if (!evaluation) throw new AppError("not_found:evaluation", `no evaluation with id "${id}"`);
+  return evaluation;
+}
+
+export interface EvaluationDetail {
+  evaluation: EvaluationRecord;
+  progress: EvaluationProgress;
+  /** Over the items done so far; null before the first. */
+  summary: EvaluationSummary | null;
+  items: EvaluationItemRecord[];
+}
+
+export async function getEvaluationDetail(id: string, now = Date.now()): Promise<EvaluationDetail> {
+  const evaluation = await getEvaluationOrThrow(id);
+  const items = await listEvaluationItems(id);
+  const results = items.flatMap((item) => (item.result ? [item.result] : []));
+  return {
+    evaluation,
+    progress: progressOf(evaluation, items, now),
+    summary: results.some((result) => result.status === "done") ? summariseEvaluation(results, { seed: evaluation.settings.seed, resamples: 1000 }) : null,
+    items,
+  };
+}
+
+export function progressOf(evaluation: Pick<EvaluationRecord, "startedAt" | "finishedAt">, items: ReadonlyArray<Pick<EvaluationItemRecord, "status">>, now: number): EvaluationProgress {
+  const count = (status: EvaluationItemRecord["status"]) => items.filter((item) => item.status === status).length;
+  const finished = items.length - count("pending");
+  const started = evaluation.startedAt ? Date.parse(evaluation.startedAt) : null;
+  const end = evaluation.finishedAt ? Date.parse(evaluation.finishedAt) : now;
+  const seconds = started === null ? 0 : Math.max(0.001, (end - started) / 1000);
+  const itemsPerSecond = finished > 0 && started !== null ? finished / seconds : null;
+  const pending = count("pending");
+  return {
+    total: items.length,
+    done: count("done"),
+    failed: count("failed"),
+    cancelled: count("cancelled"),
+    pending,
+    itemsPerSecond,
+    etaMs: itemsPerSecond && pending > 0 && !evaluation.finishedAt ? (pending / itemsPerSecond) * 1000 : null,
+  };
+}
+
+const csvColumns = [
+  "index", "itemId", "prompt", "runId", "status",
+  "oneShotSgIoU", "oneShotEntityIoU", "oneShotRelationIoU", "oneShotJudge", "oneShotGenevalPosition",
+  "loopSgIoU", "loopEntityIoU", "loopRelationIoU", "loopJudge", "loopGenevalPosition",
+  "bestIteration", "iterations", "stopReason", "diffuserMs", "checkerMs", "actorMs", "editorMs", "judgeMs", "totalMs", "error",
+] as const;
+
+/** One row per item; RFC 4180 quoting. */
+export function evaluationCsv(items: readonly EvaluationItemRecord[]): string {
+  const rows = items.map((item) => {
+    const result = item.result;
+    const done = result?.status === "done" ? result : null;
+    const values: Record<(typeof csvColumns)[number], unknown> = {
+      index: item.index, itemId: item.itemId, prompt: item.prompt, runId: item.runId, status: item.status,
+      oneShotSgIoU: done?.oneShot.sgIoU, oneShotEntityIoU: done?.oneShot.entityIoU, oneShotRelationIoU: done?.oneShot.relationIoU,
+      oneShotJudge: done?.oneShot.judge, oneShotGenevalPosition: done?.oneShot.genevalPosition,
+      loopSgIoU: done?.loop.sgIoU, loopEntityIoU: done?.loop.entityIoU, loopRelationIoU: done?.loop.relationIoU,
+      loopJudge: done?.loop.judge, loopGenevalPosition: done?.loop.genevalPosition,
+      bestIteration: done?.loop.iteration, iterations: done?.iterations, stopReason: done?.stopReason,
+      diffuserMs: done?.timeMs.diffuser, checkerMs: done?.timeMs.checker, actorMs: done?.timeMs.actor, editorMs: done?.timeMs.editor,
+      judgeMs: done?.timeMs.judge, totalMs: done?.timeMs.total, error: result?.status === "failed" ? result.error : undefined,
+    };
+    return csvColumns.map((column) => csvCell(values[column])).join(",");
+  });
+  return [csvColumns.join(","), ...rows].join("\r\n") + "\r\n";
+}
+
+function csvCell(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  const text = typeof value === "number" ? String(Number(value.toFixed(6))) : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
