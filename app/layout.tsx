@@ -40,6 +40,11 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               rl-rig
             </Link>
             <span className="text-sm text-slate-600">Generate · Reflect · Edit</span>
+            <nav aria-label="Main" className="ml-auto text-sm">
+              <Link href="/evals" className="text-blue-700 hover:underline">
+                Evaluations
+              </Link>
+            </nav>
           </div>
         </header>
         <Providers>

@@ -1,0 +1,55 @@
+import { queryOptions } from "@tanstack/react-query";
+import { apiErrorSchema } from "../schemas/run";
+import type { EvaluationListRow } from "../schemas/evaluation";
+import type { EvaluationDetail } from "../jobs/evaluations";
+import { ApiError } from "./run-queries";
+
+/**
+ * Query keys and fetchers of the evaluation pages (GET /api/evals, GET /api/evals/[id]) and the
+ * upload / cancel mutations. The bodies are our own server's; errors become ApiError with the
+ * server's exposed message.
+ */
+export type { EvaluationDetail, EvaluationListRow };
+
+const finished = new Set(["succeeded", "failed", "cancelled"]);
+export const isEvaluationLive = (status: string) => !finished.has(status);
+
+async function send<T>(url: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(url, { ...init, headers: { accept: "application/json", ...init.headers } });
+  const text = await response.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  if (!response.ok) {
+    const parsed = apiErrorSchema.safeParse(body);
+    if (parsed.success) throw new ApiError(parsed.data.error.message, response.status, parsed.data.error.code);
+    throw new ApiError(`the server answered ${response.status} ${response.statusText}`.trim(), response.status, `http:${response.status}`);
+  }
+  return body as T;
+}
+
+export const evalQueries = {
+  all: () => ["evals"] as const,
+  list: () =>
+    queryOptions({
+      queryKey: [...evalQueries.all(), "list"] as const,
+      queryFn: async () => (await send<{ evaluations: EvaluationListRow[] }>("/api/evals")).evaluations,
+    }),
+  detail: (id: string) =>
+    queryOptions({
+      queryKey: [...evalQueries.all(), "detail", id] as const,
+      queryFn: () => send<EvaluationDetail>(`/api/evals/${encodeURIComponent(id)}`),
+    }),
+};
+
+/** POST /api/evals with the upload form's fields; resolves to the new evaluation's id. */
+export async function uploadEvaluation(form: FormData): Promise<string> {
+  return (await send<{ id: string }>("/api/evals", { method: "POST", body: form })).id;
+}
+
+export async function cancelEvaluation(id: string): Promise<string> {
+  return (await send<{ status: string }>(`/api/evals/${encodeURIComponent(id)}/cancel`, { method: "POST" })).status;
+}
