@@ -57,6 +57,9 @@ describe("evaluations in the web app", () => {
     expect(first.oneShot.judge).not.toBeNull();
     expect(first.oneShot.genevalPosition).not.toBeNull();
     expect(detail.summary!.perIteration[0]!.sgIoU).toBeCloseTo(detail.summary!.oneShot.sgIoU);
+    // evaluationConcurrency { sim: 1 }: the two item runs never overlapped although the worker has two slots.
+    const times = (await db().run.findMany({ where: { id: { in: detail.items.map((item) => item.runId) } }, orderBy: { startedAt: "asc" } })).map((row) => [row.startedAt!.getTime(), row.finishedAt!.getTime()] as const);
+    expect(times[1]![0]).toBeGreaterThanOrEqual(times[0]![1]);
 
     const csv = evaluationCsv(detail.items).trim().split("\r\n");
     expect(csv).toHaveLength(3);

@@ -60,8 +60,6 @@ export interface RunWorkerOptions {
 interface ActiveRun {
   controller: AbortController;
   done: Promise<void>;
-  /** Back end of an evaluation item run; null for other runs. */
-  evaluationBackend: string | null;
 }
 
 export class RunWorker {
@@ -71,6 +69,8 @@ export class RunWorker {
   private readonly pollIntervalMs: number;
   private readonly log: (message: string) => void;
   private readonly evaluationConcurrency: Partial<Record<string, number>>;
+  /** Evaluation item runs executing (or being claimed) in this worker. */
+  private evaluationRunsHeld = 0;
   private roles: Roles | undefined;
   private readonly active = new Map<string, ActiveRun>();
   private readonly sleepers = new Set<() => void>();
@@ -141,31 +141,37 @@ export class RunWorker {
   private async slot(): Promise<void> {
     while (this.running) {
       let claimed: ClaimedRun | null = null;
+      // Reserve an evaluation place before the claim's await, so two slots cannot both take the last one.
+      const mayTakeEvaluationRun = this.evaluationRunsHeld < this.evaluationLimit();
+      if (mayTakeEvaluationRun) this.evaluationRunsHeld += 1;
       try {
-        claimed = await claimNextRun({ skipEvaluationRuns: this.evaluationSlotsFull() });
+        claimed = await claimNextRun({ skipEvaluationRuns: !mayTakeEvaluationRun });
         if (claimed?.evaluationId) await markEvaluationRunning(claimed.evaluationId);
       } catch (error) {
         this.log(`claiming a run failed: ${error instanceof Error ? error.message : String(error)}`);
       }
-      if (!this.running) break;
+      const holdsEvaluationPlace = mayTakeEvaluationRun && Boolean(claimed?.evaluationId);
+      if (mayTakeEvaluationRun && !holdsEvaluationPlace) this.evaluationRunsHeld -= 1;
+      if (!this.running) {
+        if (holdsEvaluationPlace) this.evaluationRunsHeld -= 1;
+        break;
+      }
       if (!claimed) {
         await this.sleep(this.pollIntervalMs);
         continue;
       }
       const controller = new AbortController();
       const done = this.execute(claimed, controller);
-      this.active.set(claimed.id, { controller, done, evaluationBackend: claimed.evaluationId ? claimed.settings.backend : null });
+      this.active.set(claimed.id, { controller, done });
       await done;
       this.active.delete(claimed.id);
+      if (holdsEvaluationPlace) this.evaluationRunsHeld -= 1;
     }
   }
 
-  /** Whether evaluation item runs of the (only) back end already fill its concurrency. */
-  private evaluationSlotsFull(): boolean {
-    const backend = "sim";
-    const limit = this.evaluationConcurrency[backend] ?? this.concurrency;
-    const executing = [...this.active.values()].filter((active) => active.evaluationBackend === backend).length;
-    return executing >= limit;
+  /** Evaluation item runs of the (only) back end allowed at once. */
+  private evaluationLimit(): number {
+    return this.evaluationConcurrency.sim ?? this.concurrency;
   }
 
   /** The one-shot judge score of a finished evaluation run whose best is a later iteration. */
