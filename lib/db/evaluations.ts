@@ -254,6 +254,12 @@ export async function listPendingItemsWithFinishedRuns(): Promise<string[]> {
   return rows.map((row) => row.runId);
 }
 
+/** Ids of evaluations not finished yet (queued, running, interrupted). */
+export async function listUnfinishedEvaluations(): Promise<string[]> {
+  const rows = await db().evaluation.findMany({ where: { status: { notIn: [...finishedStatuses] } }, select: { id: true } });
+  return rows.map((row) => row.id);
+}
+
 /** Run ids of the evaluation's items that have not finished. */
 export async function listUnfinishedItemRuns(evaluationId: string): Promise<string[]> {
   const rows = await db().evaluationItem.findMany({ where: { evaluationId, status: "pending" }, select: { runId: true }, orderBy: { index: "asc" } });

@@ -6,7 +6,7 @@ import { datasetFormats } from "../pipeline/datasets/types";
 import { createSimRoles } from "../pipeline/backends/sim";
 import { itemSeed } from "../pipeline/evaluation/evaluate-item";
 import { evaluationFormats } from "../schemas/evaluation";
-import { cancelEvaluation, evaluationCsv, getEvaluationDetail, progressOf, selectItems, submitEvaluation } from "./evaluations";
+import { cancelEvaluation, evaluationCsv, getEvaluationDetail, progressOf, reconcileEvaluations, selectItems, submitEvaluation } from "./evaluations";
 import { RunWorker } from "./worker";
 
 useTestDatabase();
@@ -84,6 +84,20 @@ describe("evaluations in the web app", () => {
     expect(detail.progress.done).toBe(3);
     const after = await db().run.findUniqueOrThrow({ where: { id: firstRun.id } });
     expect(after).toMatchObject({ attempts: 1, finishedAt: firstRun.finishedAt });
+  });
+
+  it("reconciles at start-up what a crash left between a run's end and its item's result", async () => {
+    const first = await submitEvaluation({ name: "run ended, item not recorded", format: "text", text: "a red cup left of a laptop\n" });
+    const item = await db().evaluationItem.findFirstOrThrow({ where: { evaluationId: first.id } });
+    await db().run.update({ where: { id: item.runId }, data: { status: "cancelled", finishedAt: new Date() } });
+    const second = await submitEvaluation({ name: "items recorded, evaluation not finished", format: "text", text: "a cat above a dog\n" });
+    await db().evaluationItem.updateMany({ where: { evaluationId: second.id }, data: { status: "failed" } });
+    await db().run.updateMany({ where: { evaluationItem: { evaluationId: second.id } }, data: { status: "failed", finishedAt: new Date() } });
+    await db().evaluation.update({ where: { id: second.id }, data: { status: "interrupted" } });
+    await reconcileEvaluations(undefined);
+    expect((await getEvaluationDetail(first.id)).evaluation.status).toBe("cancelled");
+    expect((await getEvaluationDetail(first.id)).items[0]!.status).toBe("cancelled");
+    expect((await getEvaluationDetail(second.id)).evaluation).toMatchObject({ status: "failed", error: "every item failed" });
   });
 
   it("refuses a bad data set with the importer's message and writes nothing", async () => {

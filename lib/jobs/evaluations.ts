@@ -8,6 +8,7 @@ import {
   getItemByRun,
   listEvaluationItems,
   listPendingItemsWithFinishedRuns,
+  listUnfinishedEvaluations,
   listUnfinishedItemRuns,
   markEvaluationCancelled,
   recordItemOutcome,
@@ -108,9 +109,13 @@ export async function recordEvaluationRun(runId: string, judgeFirst: JudgeFirstI
   if (await recordItemOutcome(item.id, { status, result })) await completeEvaluationIfDone(item.evaluationId);
 }
 
-/** Start-up: items whose run finished but whose result was not stored (a crash in between). */
+/**
+ * Start-up: records items whose run finished but whose result was not stored, and finishes
+ * evaluations whose last item was recorded just before a crash.
+ */
 export async function reconcileEvaluations(judgeFirst: JudgeFirstIteration | undefined): Promise<void> {
   for (const runId of await listPendingItemsWithFinishedRuns()) await recordEvaluationRun(runId, judgeFirst);
+  for (const id of await listUnfinishedEvaluations()) await completeEvaluationIfDone(id);
 }
 
 /** Cancels every unfinished item run (waiting ones at once, executing ones after their iteration). */
