@@ -1,0 +1,64 @@
+/**
+ * What each kind of back end can do, as flat booleans (and one number). The loop and the UI read
+ * these; anything finer comes back as warnings on the step.
+ */
+export interface BackendCapabilities {
+  /** Which roles it can serve. */
+  roles: readonly ("diffuser" | "checker" | "actor" | "editor" | "judge")[];
+  canEdit: boolean;
+  acceptsMask: boolean;
+  honorsSeed: boolean;
+  maxImagesPerCall: number;
+  /** Honours a JSON schema for structured output (VLM roles). */
+  structuredOutput: boolean;
+}
+
+export const backendKinds = ["sim", "openai-compatible", "openai-images", "comfyui", "a1111"] as const;
+export type BackendKind = (typeof backendKinds)[number];
+
+export const capabilityCatalogue: Record<BackendKind, BackendCapabilities> = {
+  sim: {
+    roles: ["diffuser", "checker", "actor", "editor", "judge"],
+    canEdit: true,
+    acceptsMask: false,
+    honorsSeed: true,
+    maxImagesPerCall: 1,
+    structuredOutput: true,
+  },
+  "openai-compatible": {
+    roles: ["checker", "actor", "judge"],
+    canEdit: false,
+    acceptsMask: false,
+    honorsSeed: false,
+    maxImagesPerCall: 0,
+    structuredOutput: true,
+  },
+  "openai-images": {
+    roles: ["diffuser", "editor"],
+    canEdit: true,
+    acceptsMask: true,
+    honorsSeed: false,
+    maxImagesPerCall: 10,
+    structuredOutput: false,
+  },
+  comfyui: {
+    roles: ["diffuser", "editor"],
+    canEdit: true,
+    acceptsMask: true,
+    honorsSeed: true,
+    maxImagesPerCall: 1,
+    structuredOutput: false,
+  },
+  a1111: {
+    roles: ["diffuser", "editor"],
+    canEdit: true,
+    acceptsMask: true,
+    honorsSeed: true,
+    maxImagesPerCall: 8,
+    structuredOutput: false,
+  },
+};
+
+export function capabilitiesOf(kind: BackendKind): BackendCapabilities {
+  return capabilityCatalogue[kind];
+}

@@ -1,0 +1,37 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+/**
+ * Prompts live in versioned files (`prompts/<name>.v<N>.md`, `{{placeholder}}` slots). A role
+ * reports the version it used (`promptVersion`, e.g. "checker.v1") so a run can record it.
+ */
+export const promptDirectory = path.resolve(import.meta.dirname, "../../../../prompts");
+
+export interface PromptTemplate {
+  readonly version: string;
+  readonly text: string;
+  render(values: Record<string, string>): string;
+}
+
+const cache = new Map<string, PromptTemplate>();
+
+export function loadPrompt(name: "checker" | "actor" | "judge", version = 1, directory = promptDirectory): PromptTemplate {
+  const id = `${name}.v${version}`;
+  const key = `${directory}/${id}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const text = readFileSync(path.join(directory, `${id}.md`), "utf8");
+  const template: PromptTemplate = {
+    version: id,
+    text,
+    render(values) {
+      return text.replace(/\{\{(\w+)\}\}/g, (whole, slot: string) => {
+        const value = values[slot];
+        if (value === undefined) throw new Error(`prompt ${id}: no value for {{${slot}}}`);
+        return value;
+      });
+    },
+  };
+  cache.set(key, template);
+  return template;
+}

@@ -1,0 +1,107 @@
+import { capabilityCatalogue, type BackendKind } from "./capabilities";
+import { ConfigError, loadConfig, profileRoles, type ResolvedRoleSpec, type RigConfig } from "./config";
+import type { FetchFunction } from "./http";
+import { VlmActor, VlmChecker, VlmJudge, type VlmRoleOptions } from "./openai-compatible/roles";
+import { createSimRoles, type SimWorldOptions } from "./sim";
+import type { Diffuser, Editor, Roles } from "../roles/types";
+
+/**
+ * Resolves a back-end profile to the five roles. "sim" roles come from one embedded world (shared
+ * by every sim role of the profile); VLM roles (checker, actor, judge) from the OpenAI-compatible
+ * adapters; image roles (diffuser, editor) from `imageBackendFactories`, which the image back ends
+ * register into. A kind with no factory fails loudly, listing what exists.
+ */
+export interface ResolveContext {
+  env: NodeJS.ProcessEnv;
+  fetch?: FetchFunction;
+  sim?: SimWorldOptions;
+}
+
+export type ImageBackendFactory = (spec: ResolvedRoleSpec, context: ResolveContext & { apiKey?: string }) => Diffuser | Editor;
+
+/** kind -> factory for Diffuser/Editor back ends (filled by the image back ends). */
+export const imageBackendFactories = new Map<BackendKind, ImageBackendFactory>();
+
+export function registerImageBackend(kind: BackendKind, factory: ImageBackendFactory): void {
+  imageBackendFactories.set(kind, factory);
+}
+
+export interface ResolvedProfile {
+  name: string;
+  roles: Roles;
+  /** Which back end serves each role ("sim", "openai-compatible:<model>", ...). */
+  backends: Record<keyof Roles, string>;
+  /** Prompt versions of the VLM roles (e.g. { checker: "checker.v1" }), to record with a run. */
+  promptVersions: Partial<Record<"checker" | "actor" | "judge", string>>;
+}
+
+/** The key a role uses, read from the environment variable its config names. */
+export function apiKeyFor(spec: ResolvedRoleSpec, env: NodeJS.ProcessEnv): string | undefined {
+  if (!spec.apiKeyEnv) return undefined;
+  const value = env[spec.apiKeyEnv];
+  if (!value) throw new ConfigError(`${spec.role}: environment variable ${spec.apiKeyEnv} is not set (the profile names it in apiKeyEnv)`);
+  return value;
+}
+
+function vlmOptions(spec: ResolvedRoleSpec, context: ResolveContext): VlmRoleOptions {
+  const apiKey = apiKeyFor(spec, context.env);
+  const temperature = spec.options.temperature;
+  return {
+    baseURL: spec.baseURL!,
+    model: spec.model!,
+    ...(apiKey ? { apiKey } : {}),
+    timeoutMs: spec.timeoutMs,
+    maxRetries: spec.maxRetries,
+    maxValidationAttempts: spec.maxValidationAttempts,
+    ...(typeof temperature === "number" ? { temperature } : {}),
+    ...(context.fetch ? { fetch: context.fetch } : {}),
+  };
+}
+
+export function resolveProfile(config: RigConfig, name: string, context: ResolveContext = { env: process.env }): ResolvedProfile {
+  const specs = profileRoles(config, name);
+  let sim: ReturnType<typeof createSimRoles> | undefined;
+  const simRoles = () => (sim ??= createSimRoles(context.sim));
+  const resolved: Partial<Roles> = {};
+  const backends: Partial<Record<keyof Roles, string>> = {};
+  const promptVersions: ResolvedProfile["promptVersions"] = {};
+
+  for (const spec of specs) {
+    if (spec.backend === "sim") {
+      Object.assign(resolved, { [spec.role]: simRoles()[spec.role] });
+      backends[spec.role] = "sim";
+      continue;
+    }
+    if (!capabilityCatalogue[spec.backend].roles.includes(spec.role)) {
+      throw new ConfigError(`profile "${name}": "${spec.backend}" cannot serve the ${spec.role}`);
+    }
+    backends[spec.role] = `${spec.backend}${spec.model ? `:${spec.model}` : ""}`;
+    if (spec.backend === "openai-compatible") {
+      const options = vlmOptions(spec, context);
+      const role = spec.role === "checker" ? new VlmChecker(options) : spec.role === "actor" ? new VlmActor(options) : new VlmJudge(options);
+      promptVersions[spec.role as "checker" | "actor" | "judge"] = role.promptVersion;
+      Object.assign(resolved, { [spec.role]: role });
+      continue;
+    }
+    const factory = imageBackendFactories.get(spec.backend);
+    if (!factory) {
+      const available = ["sim", "openai-compatible (checker, actor, judge)", ...[...imageBackendFactories.keys()].map((kind) => `${kind} (diffuser, editor)`)];
+      throw new ConfigError(`profile "${name}": no ${spec.role} back end "${spec.backend}" is registered; available: ${available.join(", ")}`);
+    }
+    const apiKey = apiKeyFor(spec, context.env);
+    Object.assign(resolved, { [spec.role]: factory(spec, { ...context, ...(apiKey ? { apiKey } : {}) }) });
+  }
+  return {
+    name,
+    roles: resolved as Roles,
+    backends: backends as Record<keyof Roles, string>,
+    promptVersions,
+  };
+}
+
+/** Loads the config (rig.config.json or RIG_CONFIG) and resolves one profile. */
+export async function resolveProfileByName(name: string, context: Partial<ResolveContext> & { root?: string } = {}): Promise<ResolvedProfile> {
+  const env = context.env ?? process.env;
+  const config = await loadConfig({ env, ...(context.root ? { root: context.root } : {}) });
+  return resolveProfile(config, name, { ...context, env });
+}
