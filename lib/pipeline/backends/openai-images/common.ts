@@ -1,3 +1,4 @@
+import { APICallError, generateImage, type ImageModel } from "ai";
 import sharp from "sharp";
 import { z } from "zod";
 import { decodeImage, encodePng } from "../../image/png";
@@ -187,4 +188,110 @@ export function checkMask(role: RoleName, image: RasterImage, mask: RasterImage 
   if (mask && (mask.width !== image.width || mask.height !== image.height)) {
     throw new RoleError(role, "invalid_input", `the mask is ${mask.width}x${mask.height} but the image is ${image.width}x${image.height}`);
   }
+}
+
+/**
+ * The one path every image back end takes: `generateImage` on an AI SDK image model (a provider's,
+ * or one of our adapters implementing `doGenerate`), under a deadline, with the first image
+ * decoded, fitted to `size`, and SDK warnings turned into strings.
+ */
+export async function runImageModel(args: {
+  role: RoleName;
+  backend: string;
+  model: ImageModel;
+  prompt: string | { images: Uint8Array[]; text: string; mask?: Uint8Array };
+  size: { width: number; height: number };
+  call: RoleCallOptions;
+  warnings: string[];
+  timeoutMs: number;
+  maxRetries: number;
+  clock: Clock;
+  secrets: readonly (string | undefined)[];
+  seed?: number;
+  providerOptions?: Record<string, Record<string, unknown>>;
+}): Promise<RasterImage> {
+  const { role, backend, secrets, warnings } = args;
+  return withDeadline(role, backend, { timeoutMs: args.timeoutMs, clock: args.clock, signal: args.call.signal, secrets }, async (signal) => {
+    let result;
+    try {
+      result = await generateImage({
+        model: args.model,
+        prompt: args.prompt,
+        n: 1,
+        size: `${args.size.width}x${args.size.height}`,
+        ...(args.seed !== undefined ? { seed: args.seed } : {}),
+        providerOptions: (args.providerOptions ?? {}) as Record<string, Record<string, never>>,
+        maxRetries: args.maxRetries,
+        abortSignal: signal,
+      });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw mapSdkError(role, backend, error, secrets);
+    }
+    for (const warning of result.warnings) warnings.push(`${backend}: ${describeWarning(warning)}`);
+    const file = result.images[0];
+    if (!file) throw new RoleError(role, "model_output_invalid", `${backend} returned no image`, true);
+    const image = await decodeImageBytes(role, backend, file.uint8Array);
+    return fitToSize(image, args.size.width, args.size.height, backend, warnings);
+  });
+}
+
+function describeWarning(warning: unknown): string {
+  if (warning && typeof warning === "object") {
+    const w = warning as { type?: string; feature?: string; details?: string; message?: string };
+    if (w.type === "other" && w.message) return w.message;
+    return [`${w.type ?? "warning"}: ${w.feature ?? ""}`.trim(), w.details].filter(Boolean).join(" - ");
+  }
+  return String(warning);
+}
+
+/** APICallError (possibly inside a RetryError) -> RoleError; malformed answers -> model_output_invalid. */
+function mapSdkError(role: RoleName, backend: string, error: unknown, secrets: readonly (string | undefined)[]): RoleError {
+  const last = (error as { lastError?: unknown } | null)?.lastError ?? error;
+  if (last instanceof RoleError) return last;
+  if (APICallError.isInstance(last)) {
+    if (last.statusCode !== undefined && last.statusCode >= 200 && last.statusCode < 300) {
+      return new RoleError(role, "model_output_invalid", `${backend} returned an invalid answer: ${redact(last.message, secrets).slice(0, 300)}`, true, { cause: last });
+    }
+    if (last.statusCode !== undefined) return httpStatusError(role, backend, last.statusCode, last.responseBody ?? "", secrets);
+    return new RoleError(role, "backend_unavailable", `${backend} could not be reached: ${redact(last.message, secrets)}`, true, { cause: last });
+  }
+  const message = redact(last instanceof Error ? last.message : String(last), secrets);
+  return new RoleError(role, "model_output_invalid", `${backend} returned an invalid answer: ${message.slice(0, 300)}`, true, { cause: last });
+}
+
+/**
+ * Fetches JSON from a vendor endpoint: non-2xx answers become RoleErrors from the vendor's error
+ * body (retryable on 408, 429, 5xx), bodies that are not JSON or fail `schema` become
+ * model_output_invalid. Abort and timeout are handled by the caller's `withDeadline`.
+ */
+export async function fetchJson<T>(
+  role: RoleName,
+  backend: string,
+  fetchImpl: typeof globalThis.fetch,
+  url: string,
+  init: RequestInit,
+  schema: z.ZodType<T>,
+  secrets: readonly (string | undefined)[],
+): Promise<T> {
+  const response = await fetchImpl(url, init);
+  const text = await response.text();
+  if (!response.ok) throw httpStatusError(role, backend, response.status, text, secrets);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new RoleError(role, "model_output_invalid", `${backend} answered ${new URL(url).pathname} with something that is not JSON: ${redact(text.slice(0, 120), secrets)}`, true);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new RoleError(role, "model_output_invalid", `${backend} answered ${new URL(url).pathname} in an unexpected shape: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ").slice(0, 300)}`, true);
+  }
+  return parsed.data;
+}
+
+/** The bytes of an AI SDK image file part (our adapters get inline data only). */
+export function fileBytes(file: { type: "file"; data: string | Uint8Array } | { type: "url"; url: string }): Uint8Array {
+  if (file.type === "url") throw new Error("image URLs are not supported by this back end");
+  return typeof file.data === "string" ? new Uint8Array(Buffer.from(file.data, "base64")) : file.data;
 }

@@ -1,18 +1,14 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import { APICallError, generateImage, type ImageModel } from "ai";
+import type { ImageModel } from "ai";
 import { z } from "zod";
 import type { RasterImage } from "../../image/raster";
-import { RoleError, type RoleName } from "../../roles/errors";
+import type { RoleName } from "../../roles/errors";
 import type { Diffuser, Editor, RoleCallOptions, RoleResult } from "../../roles/types";
 import {
   checkMask,
-  decodeImageBytes,
-  fitToSize,
-  httpStatusError,
   maskToTransparent,
-  redact,
+  runImageModel,
   systemClock,
-  withDeadline,
   type BackendDeps,
   type EditCallOptions,
 } from "./common";
@@ -81,53 +77,21 @@ class OpenAIImagesClient {
     if (o.responseFormat) body.response_format = o.responseFormat;
     if (o.honorsSeed) body.seed = call.seed;
     else warnings.push(`${BACKEND} (${o.model}) does not honour seeds; seed ${call.seed} was not sent`);
-    const secrets = [o.apiKey];
-    return withDeadline(role, BACKEND, { timeoutMs: o.timeoutMs, clock: this.deps.clock, signal: call.signal, secrets }, async (signal) => {
-      let result;
-      try {
-        result = await generateImage({
-          model: this.model,
-          prompt,
-          n: 1,
-          size: `${size.width}x${size.height}`,
-          providerOptions: { [PROVIDER]: body as Record<string, never> },
-          maxRetries: o.maxRetries,
-          abortSignal: signal,
-        });
-      } catch (error) {
-        if (signal.aborted) throw error;
-        throw mapSdkError(role, error, secrets);
-      }
-      for (const warning of result.warnings) warnings.push(`${BACKEND}: ${describeWarning(warning)}`);
-      const file = result.images[0];
-      if (!file) throw new RoleError(role, "model_output_invalid", `${BACKEND} returned no image`, true);
-      const image = await decodeImageBytes(role, BACKEND, file.uint8Array);
-      return fitToSize(image, size.width, size.height, BACKEND, warnings);
+    return runImageModel({
+      role,
+      backend: BACKEND,
+      model: this.model,
+      prompt,
+      size,
+      call,
+      warnings,
+      timeoutMs: o.timeoutMs,
+      maxRetries: o.maxRetries,
+      clock: this.deps.clock,
+      secrets: [o.apiKey],
+      providerOptions: { [PROVIDER]: body },
     });
   }
-}
-
-function describeWarning(warning: unknown): string {
-  if (warning && typeof warning === "object") {
-    const w = warning as { type?: string; feature?: string; setting?: string; details?: string; message?: string };
-    if (w.type === "other" && w.message) return w.message;
-    return [`${w.type ?? "warning"}: ${w.feature ?? w.setting ?? ""}`.trim(), w.details].filter(Boolean).join(" - ");
-  }
-  return String(warning);
-}
-
-/** APICallError (possibly inside a RetryError) -> RoleError; malformed answers -> model_output_invalid. */
-function mapSdkError(role: RoleName, error: unknown, secrets: readonly (string | undefined)[]): RoleError {
-  const last = (error as { lastError?: unknown } | null)?.lastError ?? error;
-  if (APICallError.isInstance(last)) {
-    if (last.statusCode !== undefined && last.statusCode >= 200 && last.statusCode < 300) {
-      return new RoleError(role, "model_output_invalid", `${BACKEND} returned an invalid answer: ${redact(last.message, secrets).slice(0, 300)}`, true, { cause: last });
-    }
-    if (last.statusCode !== undefined) return httpStatusError(role, BACKEND, last.statusCode, last.responseBody ?? "", secrets);
-    return new RoleError(role, "backend_unavailable", `${BACKEND} could not be reached: ${redact(last.message, secrets)}`, true, { cause: last });
-  }
-  const message = redact(last instanceof Error ? last.message : String(last), secrets);
-  return new RoleError(role, "model_output_invalid", `${BACKEND} returned an invalid answer: ${message.slice(0, 300)}`, true, { cause: last });
 }
 
 /** Text-to-image through `/images/generations`. */
