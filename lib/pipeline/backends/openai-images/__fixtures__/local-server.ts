@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { encodePng } from "../../../image/png";
 import { createRaster, type RasterImage } from "../../../image/raster";
@@ -11,10 +11,10 @@ export interface Recorded {
   body: Buffer;
 }
 
-export type Handler = (req: Recorded, res: ServerResponse, raw: IncomingMessage) => void | Promise<void>;
+export type Handler = (req: Recorded, res: ServerResponse, raw: IncomingMessage) => unknown;
 
 /** An HTTP server on 127.0.0.1 with a random port that records every request. */
-export async function startServer(handler: Handler): Promise<{ url: string; requests: Recorded[]; closed: Promise<void>[]; close(): Promise<void> }> {
+export async function startServer(handler: Handler): Promise<{ url: string; server: Server; requests: Recorded[]; closed: Promise<void>[]; close(): Promise<void> }> {
   const requests: Recorded[] = [];
   const closed: Promise<void>[] = [];
   const server = createServer((req, res) => {
@@ -34,6 +34,7 @@ export async function startServer(handler: Handler): Promise<{ url: string; requ
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    server,
     requests,
     closed,
     close: () =>
