@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
+import { backendsCheckCommand, backendsListCommand } from "./commands/backends";
 import { evalCommand } from "./commands/eval";
 import { runCommand } from "./commands/run";
 import { CliError } from "./cli-error";
@@ -40,6 +41,16 @@ program
   .option("--seed <n>", "evaluation seed: the same seed gives the same numbers", "1")
   .option("--max-iterations <n>", "iterations per item including the first generation", "6")
   .action(evalCommand);
+
+const backends = program
+  .command("backends")
+  .description("List the back-end profiles (rig.config.json, or the file in RIG_CONFIG); never shows secrets.")
+  .action(backendsListCommand);
+backends
+  .command("check")
+  .description("Call each back end's cheapest endpoint: reachable, model present, latency per role; non-zero exit when any fails.")
+  .argument("[profile]", "the profile to check (default: every profile)")
+  .action(backendsCheckCommand);
 
 try {
   await program.parseAsync(process.argv);

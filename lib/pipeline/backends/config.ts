@@ -11,6 +11,9 @@ import type { RoleName } from "../roles/errors";
  * (`"apiKeyEnv": "OPENAI_API_KEY"`), and anything that looks like a literal key is rejected.
  * A built-in profile "sim" (the embedded CPU world for every role) always exists.
  */
+/** Environment variables (process.env, or a test's own). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
 export const roleNames = ["diffuser", "checker", "actor", "editor", "judge"] as const satisfies readonly RoleName[];
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be the name of an environment variable, e.g. OPENAI_API_KEY");
@@ -61,7 +64,6 @@ export const configSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
-    for (const issue of findLiteralSecrets(config)) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
     if (config.profiles.sim) ctx.addIssue({ code: "custom", path: ["profiles", "sim"], message: `"sim" is the built-in profile; choose another name` });
     if (config.defaultProfile && config.defaultProfile !== "sim" && !config.profiles[config.defaultProfile]) {
       ctx.addIssue({ code: "custom", path: ["defaultProfile"], message: `no profile "${config.defaultProfile}"` });
@@ -105,20 +107,23 @@ export const simProfile: Profile = {
 };
 
 export function parseConfig(raw: unknown, source = "config"): RigConfig {
+  // Secrets first and always: a literal key is reported even when the rest of the file is wrong.
+  const secrets = findLiteralSecrets(raw);
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `${source}: ${issue.path.length ? issue.path.join(".") : "(root)"}: ${issue.message}`);
-    throw new ConfigError(lines.join("\n"));
+  const issues = [...secrets, ...(parsed.success ? [] : parsed.error.issues)];
+  if (issues.length > 0 || !parsed.success) {
+    const lines = issues.map((issue) => `${source}: ${issue.path.length ? issue.path.join(".") : "(root)"}: ${issue.message}`);
+    throw new ConfigError([...new Set(lines)].join("\n"));
   }
   return parsed.data;
 }
 
-export function configPath(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): string {
+export function configPath(env: Env = process.env, root = process.cwd()): string {
   return env.RIG_CONFIG ? path.resolve(root, env.RIG_CONFIG) : path.join(root, "rig.config.json");
 }
 
 /** Reads the config; a missing default file means "only the built-in profile", a missing RIG_CONFIG file is an error. */
-export async function loadConfig(options: { env?: NodeJS.ProcessEnv; root?: string } = {}): Promise<RigConfig> {
+export async function loadConfig(options: { env?: Env; root?: string } = {}): Promise<RigConfig> {
   const env = options.env ?? process.env;
   const file = configPath(env, options.root);
   let text: string;

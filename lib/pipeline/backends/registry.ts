@@ -1,5 +1,5 @@
 import { capabilityCatalogue, type BackendKind } from "./capabilities";
-import { ConfigError, loadConfig, profileRoles, type ResolvedRoleSpec, type RigConfig } from "./config";
+import { ConfigError, loadConfig, profileRoles, type Env, type ResolvedRoleSpec, type RigConfig } from "./config";
 import type { FetchFunction } from "./http";
 import { VlmActor, VlmChecker, VlmJudge, type VlmRoleOptions } from "./openai-compatible/roles";
 import { createSimRoles, type SimWorldOptions } from "./sim";
@@ -12,7 +12,7 @@ import type { Diffuser, Editor, Roles } from "../roles/types";
  * register into. A kind with no factory fails loudly, listing what exists.
  */
 export interface ResolveContext {
-  env: NodeJS.ProcessEnv;
+  env: Env;
   fetch?: FetchFunction;
   sim?: SimWorldOptions;
 }
@@ -36,7 +36,7 @@ export interface ResolvedProfile {
 }
 
 /** The key a role uses, read from the environment variable its config names. */
-export function apiKeyFor(spec: ResolvedRoleSpec, env: NodeJS.ProcessEnv): string | undefined {
+export function apiKeyFor(spec: ResolvedRoleSpec, env: Env): string | undefined {
   if (!spec.apiKeyEnv) return undefined;
   const value = env[spec.apiKeyEnv];
   if (!value) throw new ConfigError(`${spec.role}: environment variable ${spec.apiKeyEnv} is not set (the profile names it in apiKeyEnv)`);
