@@ -15,7 +15,7 @@ export interface PromptTemplate {
 
 const cache = new Map<string, PromptTemplate>();
 
-export function loadPrompt(name: "checker" | "actor" | "judge", version = 1, directory = promptDirectory): PromptTemplate {
+export function loadPrompt(name: "checker" | "actor" | "actor-candidates" | "judge", version = 1, directory = promptDirectory): PromptTemplate {
   const id = `${name}.v${version}`;
   const key = `${directory}/${id}`;
   const cached = cache.get(key);

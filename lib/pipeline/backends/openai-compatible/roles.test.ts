@@ -155,6 +155,17 @@ describe("VLM Actor and Judge", () => {
     expect(text).toContain("data:image/png;base64,");
   });
 
+  it("Actor: several distinct candidates for training; duplicates are fed back", async () => {
+    server.queue(answer({ instructions: ["add a dog", "Add a dog"] }), answer({ instructions: ["add a dog", "move the cup left"] }));
+    const critique = { triples: [], missingObjects: ["dog"], extraObjects: [], attributeMismatches: [], matches: {}, locations: {}, depths: {}, summary: "Missing: dog." };
+    const result = await new VlmActor(options()).proposeInstructions({ image, target, critique, history: [] }, 3, { seed: 1 });
+    expect(result.instructions).toEqual(["add a dog", "move the cup left"]);
+    expect(result.promptVersion).toBe("actor-candidates.v1");
+    expect(result.warnings.join(" ")).toContain("asked for 3 candidates");
+    expect(JSON.stringify(bodyOf(0).messages)).toContain("Propose 3 DIFFERENT");
+    expect(JSON.stringify(bodyOf(1).messages.at(-1))).toContain("the instructions must differ");
+  });
+
   it("Judge: score 1-10 with a rationale; an out-of-range score is retried", async () => {
     server.queue(answer({ score: 12, rationale: "great" }), answer({ score: 4, rationale: "the cup is on the wrong side" }));
     const judge = new VlmJudge(options());

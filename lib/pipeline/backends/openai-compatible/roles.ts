@@ -181,13 +181,43 @@ export class VlmActor implements Actor {
     this.promptVersion = this.prompt.version;
   }
 
-  async act(input: ActorInput, options: RoleCallOptions): Promise<RoleResult & { instruction: string }> {
-    throwIfAborted("actor", options.signal);
-    const text = this.prompt.render({
+  private slots(input: ActorInput): Record<string, string> {
+    return {
       target: describeTarget(input.target),
       critique: describeCritique(input.critique),
       history: input.history.length ? input.history.map((line, index) => `${index + 1}. ${line}`).join("\n") : "(none)",
+    };
+  }
+
+  /** Several distinct candidate instructions, best first (for a trainer); prompt `actor-candidates.v1`. */
+  async proposeInstructions(input: ActorInput, count: number, options: RoleCallOptions): Promise<RoleResult & { instructions: string[]; promptVersion: string }> {
+    throwIfAborted("actor", options.signal);
+    const prompt = loadPrompt("actor-candidates");
+    const instruction = z.string().trim().min(3).max(500);
+    const { value, warnings } = await generateStructured({
+      role: "actor",
+      model: this.context.model,
+      messages: await userMessage(prompt.render({ ...this.slots(input), count: String(count) }), input.image),
+      schema: z.object({
+        instructions: z
+          .array(instruction)
+          .min(1)
+          .max(count)
+          .refine((list) => new Set(list.map((line) => line.toLowerCase())).size === list.length, "the instructions must differ"),
+      }),
+      maxAttempts: this.context.maxAttempts,
+      seed: options.seed,
+      ...(this.context.temperature !== undefined ? { temperature: this.context.temperature } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      secrets: this.context.secrets,
     });
+    if (value.instructions.length < count) warnings.push(`actor: asked for ${count} candidates, the model gave ${value.instructions.length}`);
+    return { instructions: value.instructions, promptVersion: prompt.version, warnings };
+  }
+
+  async act(input: ActorInput, options: RoleCallOptions): Promise<RoleResult & { instruction: string }> {
+    throwIfAborted("actor", options.signal);
+    const text = this.prompt.render(this.slots(input));
     const { value, warnings } = await generateStructured({
       role: "actor",
       model: this.context.model,
