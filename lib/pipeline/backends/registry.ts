@@ -1,6 +1,7 @@
 import { capabilityCatalogue, type BackendKind } from "./capabilities";
 import { ConfigError, loadConfig, profileRoles, type Env, type ResolvedRoleSpec, type RigConfig } from "./config";
 import type { FetchFunction } from "./http";
+import { builtinImageBackends } from "./image-backends";
 import { VlmActor, VlmChecker, VlmJudge, type VlmRoleOptions } from "./openai-compatible/roles";
 import { createSimRoles, type SimWorldOptions } from "./sim";
 import type { Diffuser, Editor, Roles } from "../roles/types";
@@ -19,8 +20,8 @@ export interface ResolveContext {
 
 export type ImageBackendFactory = (spec: ResolvedRoleSpec, context: ResolveContext & { apiKey?: string }) => Diffuser | Editor;
 
-/** kind -> factory for Diffuser/Editor back ends (filled by the image back ends). */
-export const imageBackendFactories = new Map<BackendKind, ImageBackendFactory>();
+/** kind -> factory for Diffuser/Editor back ends: the built-in ones (openai-images, comfyui, a1111) and any registered later. */
+export const imageBackendFactories = new Map<BackendKind, ImageBackendFactory>(builtinImageBackends);
 
 export function registerImageBackend(kind: BackendKind, factory: ImageBackendFactory): void {
   imageBackendFactories.set(kind, factory);
