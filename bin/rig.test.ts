@@ -3,7 +3,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { rig } from "./test-support";
+import { rig, rigWithEnv } from "./test-support";
 import { datasetPath } from "../scripts/datasets";
 
 /** The CLI as a user runs it: a separate process, its exit code, stdout and stderr. */
@@ -28,6 +28,16 @@ describe("rig run", () => {
     const trajectory = JSON.parse(await readFile(path.join(out, "trajectory.json"), "utf8"));
     expect(trajectory.iterations).toHaveLength(document.iterations.length);
     expect(trajectory.iterations[0].critique.summary).toMatch(/relations hold/);
+    expect(trajectory.settings).toMatchObject({ profile: "sim", backends: { diffuser: "sim", checker: "sim", actor: "sim", editor: "sim", judge: "sim" }, promptVersions: {} });
+  });
+
+  it("--profile: an unknown name exits non-zero with one line listing the profiles", async () => {
+    const config = path.join(await scratch(), "rig.config.json");
+    await writeFile(config, JSON.stringify({ profiles: { local: { roles: { diffuser: { backend: "a1111", baseURL: "http://127.0.0.1:9" } } } } }));
+    const result = await rigWithEnv({ RIG_CONFIG: config }, "run", "a dog left of a cat", "--profile", "nope");
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.trim().split("\n")).toEqual(['rig: unknown profile "nope"; profiles: sim, local']);
   });
 
   it("gives the same run for the same seed", async () => {

@@ -25,6 +25,7 @@ program
   .option("--seed <n>", "run seed: the same seed gives the same run", "1")
   .option("--target-iou <x>", "stop once SG-IoU reaches this", "1")
   .option("--patience <n>", "stop after this many iterations without improvement", "3")
+  .option("--profile <name>", "back-end profile from rig.config.json (or RIG_CONFIG)", "sim")
   .option("--json", "print one JSON document to stdout instead of the table")
   .action(runCommand);
 

@@ -7,8 +7,13 @@ const run = promisify(execFile);
 export const repository = path.resolve(import.meta.dirname, "..");
 
 export async function rig(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return rigWithEnv({}, ...args);
+}
+
+/** `rig` with extra environment variables (e.g. RIG_CONFIG pointing at a test's config file). */
+export async function rigWithEnv(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "bin/rig.ts", ...args], { cwd: repository });
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "bin/rig.ts", ...args], { cwd: repository, env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failure = error as { code: number; stdout: string; stderr: string };

@@ -1,7 +1,9 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { datasetPath } from "../../scripts/datasets";
-import { rig } from "../test-support";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { rig, rigWithEnv } from "../test-support";
 
 /** `rig eval` as a user runs it: a separate process, its exit code, stdout and stderr. */
 const fixture = (name: string) => path.join("lib/pipeline/datasets/__fixtures__", name);
@@ -45,7 +47,7 @@ describe("rig eval", () => {
   describe("bad input exits non-zero with one line that says what is wrong", () => {
     const cases: [string, string[], RegExp][] = [
       ["a bad line in strict mode", ["--dataset", fixture("geneval.jsonl"), "--format", "geneval"], /geneval\.jsonl:3: include\[1\]\.position refers to include\[4\]/],
-      ["an unknown profile", ["--dataset", fixture("geneval.jsonl"), "--format", "geneval", "--profile", "openai"], /unknown --profile "openai"; profiles: sim$/],
+      ["an unknown profile", ["--dataset", fixture("geneval.jsonl"), "--format", "geneval", "--profile", "openai"], /unknown profile "openai"; profiles: sim/],
       ["an unknown format", ["--dataset", fixture("geneval.jsonl"), "--format", "coco"], /unknown --format "coco"; formats: laion-sg, geneval, t2i-compbench, dsg, text/],
       ["a missing file", ["--dataset", "/nonexistent/data.jsonl", "--format", "geneval"], /\/nonexistent\/data\.jsonl: cannot read the file: ENOENT/],
       ["no --dataset", ["--format", "geneval"], /required option '--dataset <file>'/],
@@ -62,5 +64,14 @@ describe("rig eval", () => {
         expect(result.stderr).not.toMatch(/\n\s+at /);
       });
     }
+  });
+
+  it("--profile: an unknown name in a config exits non-zero with one line listing the profiles", async () => {
+    const config = path.join(await mkdtemp(path.join(tmpdir(), "rig-eval-")), "rig.config.json");
+    await writeFile(config, JSON.stringify({ profiles: { local: { roles: { diffuser: { backend: "a1111", baseURL: "http://127.0.0.1:9" } } } } }));
+    const result = await rigWithEnv({ RIG_CONFIG: config }, "eval", "--dataset", fixture("t2i-compbench_val.txt"), "--format", "t2i-compbench", "--lenient", "--profile", "nope");
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.trim().split("\n")).toEqual(['rig: unknown profile "nope"; profiles: sim, local']);
   });
 });

@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { CliError } from "../cli-error";
 import { parseOptions } from "../options";
+import { resolveCliProfile } from "./run";
+import type { EvaluationProfile } from "../../lib/pipeline/evaluation/profiles";
 import { datasetFormats, DatasetImportError, importDatasetFile, type DatasetFormat } from "../../lib/pipeline/datasets";
-import { evaluate, evaluationProfiles, isEvaluationProfile, summariseEvaluation, type EvaluationProgress, type EvaluationSummary } from "../../lib/pipeline/evaluation";
+import { evaluate, isEvaluationProfile, summariseEvaluation, type EvaluationProgress, type EvaluationSummary } from "../../lib/pipeline/evaluation";
 
 const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
@@ -29,9 +31,9 @@ export async function evalCommand(rawOptions: unknown): Promise<void> {
   if (!(datasetFormats as readonly string[]).includes(options.format)) {
     throw new CliError(`unknown --format "${options.format}"; formats: ${datasetFormats.join(", ")}`);
   }
-  if (!isEvaluationProfile(options.profile)) {
-    throw new CliError(`unknown --profile "${options.profile}"; profiles: ${Object.keys(evaluationProfiles).join(", ")}`);
-  }
+  // "sim" runs on worker threads (CPU-bound); any other profile is I/O-bound and runs in this
+  // thread through createRoles. Resolving first makes an unknown name fail before the import.
+  const inThread = isEvaluationProfile(options.profile) ? undefined : await resolveCliProfile(options.profile);
 
   let imported;
   try {
@@ -54,7 +56,7 @@ export async function evalCommand(rawOptions: unknown): Promise<void> {
   let run;
   try {
     run = await evaluate(items, {
-      profile: options.profile,
+      ...(inThread ? { createRoles: () => inThread.roles } : { profile: options.profile as EvaluationProfile }),
       concurrency: options.concurrency,
       seed: options.seed,
       settings: { maxIterations: options.maxIterations },
@@ -82,7 +84,7 @@ export async function evalCommand(rawOptions: unknown): Promise<void> {
       ...rest,
       skippedLines: imported.skipped,
       cancelled: run.cancelled,
-      settings: { ...run.settings, profile: options.profile, format: options.format, dataset: options.dataset },
+      settings: { ...run.settings, profile: options.profile, ...(inThread ? { backends: inThread.backends, promptVersions: inThread.promptVersions } : {}), format: options.format, dataset: options.dataset },
       wallMs: Math.round(run.wallMs),
     };
     process.stdout.write(JSON.stringify(document, null, 2) + "\n");

@@ -4,7 +4,8 @@ import { z } from "zod";
 import { CliError } from "../cli-error";
 import { parseOptions } from "../options";
 import { createProgress } from "../terminal";
-import { createSimRoles } from "../../lib/pipeline/backends/sim";
+import { ConfigError } from "../../lib/pipeline/backends/config";
+import { resolveProfileByName, type ResolvedProfile } from "../../lib/pipeline/backends/registry";
 import { encodePng } from "../../lib/pipeline/image/png";
 import { runLoop } from "../../lib/pipeline/loop/engine";
 import type { LoopResult } from "../../lib/pipeline/loop/types";
@@ -23,6 +24,7 @@ const optionsSchema = z.object({
   seed: wholeNumber(0, 2 ** 32 - 1),
   targetIou: z.coerce.number({ error: "must be a number" }).min(0, "must be between 0 and 1").max(1, "must be between 0 and 1"),
   patience: wholeNumber(1),
+  profile: z.string().min(1, "must name a profile").default("sim"),
   json: z.boolean().optional(),
 });
 type RunOptions = z.infer<typeof optionsSchema>;
@@ -32,7 +34,8 @@ export async function runCommand(prompt: string | undefined, rawOptions: unknown
   const { target, diffuserPrompt } = await readTarget(prompt, options);
 
   const outDir = path.resolve(options.out ?? path.join("runs-out", `${new Date().toISOString().replace(/[:.]/g, "-")}-seed${options.seed}`));
-  const roles = createSimRoles();
+  const profile = await resolveCliProfile(options.profile);
+  const roles = profile.roles;
   const progress = createProgress(process.stderr, options.maxIterations);
   const result = await runLoop(
     { target, prompt: diffuserPrompt, seed: options.seed, maxIterations: options.maxIterations, targetSgIoU: options.targetIou, patience: options.patience },
@@ -40,12 +43,25 @@ export async function runCommand(prompt: string | undefined, rawOptions: unknown
   );
   progress.done();
 
-  const images = await writeTrajectory(outDir, target, diffuserPrompt, options, result);
+  const images = await writeTrajectory(outDir, target, diffuserPrompt, options, profile, result);
   if (options.json) {
     process.stdout.write(JSON.stringify(jsonSummary(target, result, images), null, 2) + "\n");
   } else {
     process.stdout.write(iterationTable(result) + "\n");
     process.stdout.write(`Wrote ${images.length} images and trajectory.json to ${outDir}\n`);
+  }
+}
+
+/**
+ * A back-end profile by name (rig.config.json or RIG_CONFIG; "sim" always exists). A bad config or
+ * an unknown name is a CLI error (the unknown name lists the profiles on one line).
+ */
+export async function resolveCliProfile(name: string): Promise<ResolvedProfile> {
+  try {
+    return await resolveProfileByName(name);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message);
+    throw error;
   }
 }
 
@@ -73,7 +89,7 @@ function parseOrFail(text: string, source: string): SceneGraph {
   }
 }
 
-async function writeTrajectory(outDir: string, target: SceneGraph, prompt: string, options: RunOptions, result: LoopResult): Promise<string[]> {
+async function writeTrajectory(outDir: string, target: SceneGraph, prompt: string, options: RunOptions, profile: ResolvedProfile, result: LoopResult): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
   const images = await Promise.all(
     result.iterations.map(async (iteration) => {
@@ -85,7 +101,11 @@ async function writeTrajectory(outDir: string, target: SceneGraph, prompt: strin
   const trajectory = {
     prompt,
     target,
-    settings: { seed: options.seed, maxIterations: options.maxIterations, targetSgIoU: options.targetIou, patience: options.patience, backend: "sim" },
+    settings: { seed: options.seed, maxIterations: options.maxIterations, targetSgIoU: options.targetIou, patience: options.patience,
+      profile: profile.name,
+      backends: profile.backends,
+      promptVersions: profile.promptVersions,
+    },
     iterations: result.iterations.map(({ image: _image, ...iteration }, index) => ({ ...iteration, image: path.basename(images[index]!) })),
     best: { index: result.best, metrics: result.iterations[result.best]!.metrics },
     stopReason: result.stopReason,
