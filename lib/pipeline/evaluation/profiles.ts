@@ -4,7 +4,8 @@ import type { Roles } from "../roles/types";
 /**
  * Back-end profiles an evaluation can run on, by name. A name (not a function) is what crosses to
  * a worker thread, where the profile's factory builds that worker's roles once. Only the embedded
- * world exists for now; real back-end profiles arrive with issue 4.
+ * world runs on worker threads; `rig eval` runs profiles from rig.config.json in one thread
+ * (their roles wait on servers, not on the CPU).
  */
 export const evaluationProfiles = {
   sim: (): Roles => createSimRoles(),
