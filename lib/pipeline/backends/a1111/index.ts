@@ -1,19 +1,16 @@
 import type { ImageModelV4, ImageModelV4CallOptions } from "@ai-sdk/provider";
 import { z } from "zod";
-import { encodePng } from "../../image/png";
-import type { RasterImage } from "../../image/raster";
 import type { RoleName } from "../../roles/errors";
-import type { Diffuser, Editor, RoleCallOptions, RoleResult } from "../../roles/types";
+import type { Diffuser, Editor, RoleCallOptions } from "../../roles/types";
 import {
-  checkMask,
+  imageDiffuser,
+  imageEditor,
   fetchJson,
   fileBytes,
-  maskToBlackWhite,
   runImageModel,
   systemClock,
   type BackendDeps,
   type Clock,
-  type EditCallOptions,
 } from "../openai-images/common";
 
 /**
@@ -160,29 +157,10 @@ class A1111Client {
 }
 
 export function createA1111Diffuser(options: A1111Options, deps?: BackendDeps): Diffuser {
-  const client = new A1111Client(options, deps);
-  return {
-    name: client.name,
-    async generate(prompt: string, call: RoleCallOptions): Promise<RoleResult & { image: RasterImage }> {
-      const warnings: string[] = [];
-      const image = await client.run("diffuser", prompt, { width: client.options.width, height: client.options.height }, call, warnings);
-      return { image, warnings };
-    },
-  };
+  return imageDiffuser(new A1111Client(options, deps));
 }
 
 /** img2img from the current image; with a mask (light = repaint) it inpaints only that area. Keeps the input size. */
 export function createA1111Editor(options: A1111Options, deps?: BackendDeps): Editor {
-  const client = new A1111Client(options, deps);
-  return {
-    name: client.name,
-    async edit(image: RasterImage, instruction: string, call: EditCallOptions): Promise<RoleResult & { image: RasterImage }> {
-      checkMask("editor", image, call.mask);
-      const warnings: string[] = [];
-      const images = [new Uint8Array(await encodePng(image))];
-      const mask = call.mask ? new Uint8Array(await encodePng(maskToBlackWhite(call.mask))) : undefined;
-      const edited = await client.run("editor", { images, text: instruction, ...(mask ? { mask } : {}) }, { width: image.width, height: image.height }, call, warnings);
-      return { image: edited, warnings };
-    },
-  };
+  return imageEditor(new A1111Client(options, deps));
 }

@@ -4,20 +4,18 @@ import type { ImageModelV4, ImageModelV4CallOptions } from "@ai-sdk/provider";
 import WebSocket from "ws";
 import { z } from "zod";
 import { encodePng } from "../../image/png";
-import type { RasterImage } from "../../image/raster";
 import { RoleError, type RoleName } from "../../roles/errors";
-import type { Diffuser, Editor, RoleCallOptions, RoleResult } from "../../roles/types";
+import type { Diffuser, Editor, RoleCallOptions } from "../../roles/types";
 import {
-  checkMask,
+  imageDiffuser,
+  imageEditor,
   fetchJson,
   fileBytes,
   httpStatusError,
-  maskToBlackWhite,
   runImageModel,
   systemClock,
   type BackendDeps,
   type Clock,
-  type EditCallOptions,
 } from "../openai-images/common";
 import editWorkflow from "./workflows/edit.json";
 import txt2imgWorkflow from "./workflows/txt2img.json";
@@ -325,29 +323,10 @@ class ComfyUIClient {
 }
 
 export function createComfyUIDiffuser(options: ComfyUIOptions, deps?: BackendDeps): Diffuser {
-  const client = new ComfyUIClient(options, deps);
-  return {
-    name: client.name,
-    async generate(prompt: string, call: RoleCallOptions): Promise<RoleResult & { image: RasterImage }> {
-      const warnings: string[] = [];
-      const image = await client.run("diffuser", prompt, { width: client.options.width, height: client.options.height }, call, warnings);
-      return { image, warnings };
-    },
-  };
+  return imageDiffuser(new ComfyUIClient(options, deps));
 }
 
 /** The edit workflow on the current image; with a mask (light = repaint) only that area changes. Keeps the input size. */
 export function createComfyUIEditor(options: ComfyUIOptions, deps?: BackendDeps): Editor {
-  const client = new ComfyUIClient(options, deps);
-  return {
-    name: client.name,
-    async edit(image: RasterImage, instruction: string, call: EditCallOptions): Promise<RoleResult & { image: RasterImage }> {
-      checkMask("editor", image, call.mask);
-      const warnings: string[] = [];
-      const images = [new Uint8Array(await encodePng(image))];
-      const mask = call.mask ? new Uint8Array(await encodePng(maskToBlackWhite(call.mask))) : undefined;
-      const edited = await client.run("editor", { images, text: instruction, ...(mask ? { mask } : {}) }, { width: image.width, height: image.height }, call, warnings);
-      return { image: edited, warnings };
-    },
-  };
+  return imageEditor(new ComfyUIClient(options, deps));
 }

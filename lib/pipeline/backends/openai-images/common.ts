@@ -4,7 +4,7 @@ import { z } from "zod";
 import { decodeImage, encodePng } from "../../image/png";
 import type { RasterImage } from "../../image/raster";
 import { RoleError, type RoleName } from "../../roles/errors";
-import type { RoleCallOptions } from "../../roles/types";
+import type { Diffuser, Editor, RoleCallOptions, RoleResult } from "../../roles/types";
 
 /**
  * Helpers shared by the image back ends (OpenAI-compatible images, AUTOMATIC1111, ComfyUI):
@@ -294,4 +294,47 @@ export async function fetchJson<T>(
 export function fileBytes(file: { type: "file"; data: string | Uint8Array } | { type: "url"; url: string }): Uint8Array {
   if (file.type === "url") throw new Error("image URLs are not supported by this back end");
   return typeof file.data === "string" ? new Uint8Array(Buffer.from(file.data, "base64")) : file.data;
+}
+
+/** A back end that turns a prompt (text, or images + text + mask) into one image; what the role wrappers below need. */
+export interface ImageModelClient {
+  readonly name: string;
+  readonly options: { width: number; height: number };
+  run(
+    role: RoleName,
+    prompt: string | { images: Uint8Array[]; text: string; mask?: Uint8Array },
+    size: { width: number; height: number },
+    call: RoleCallOptions,
+    warnings: string[],
+  ): Promise<RasterImage>;
+}
+
+/** The Diffuser role over an image back end: text in, one image of the configured size out. */
+export function imageDiffuser(client: ImageModelClient): Diffuser {
+  return {
+    name: client.name,
+    async generate(prompt: string, call: RoleCallOptions): Promise<RoleResult & { image: RasterImage }> {
+      const warnings: string[] = [];
+      const image = await client.run("diffuser", prompt, { width: client.options.width, height: client.options.height }, call, warnings);
+      return { image, warnings };
+    },
+  };
+}
+
+/**
+ * The Editor role over an image back end: the current image (and an optional mask, light =
+ * repaint, sent as black and white) with the instruction; the result keeps the input's size.
+ */
+export function imageEditor(client: ImageModelClient): Editor {
+  return {
+    name: client.name,
+    async edit(image: RasterImage, instruction: string, call: EditCallOptions): Promise<RoleResult & { image: RasterImage }> {
+      checkMask("editor", image, call.mask);
+      const warnings: string[] = [];
+      const images = [new Uint8Array(await encodePng(image))];
+      const mask = call.mask ? new Uint8Array(await encodePng(maskToBlackWhite(call.mask))) : undefined;
+      const edited = await client.run("editor", { images, text: instruction, ...(mask ? { mask } : {}) }, { width: image.width, height: image.height }, call, warnings);
+      return { image: edited, warnings };
+    },
+  };
 }
