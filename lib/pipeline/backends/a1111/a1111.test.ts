@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeImage } from "../../image/png";
-import { RoleError } from "../../roles/errors";
-import { manualClock, sendJson, solidImage, solidPngBase64, startServer } from "../openai-images/__fixtures__/local-server";
+import { caught, manualClock, sendJson, solidImage, solidPngBase64, startServer, waitFor } from "../openai-images/__fixtures__/local-server";
 import { a1111OptionsSchema, createA1111Diffuser, createA1111Editor } from "./index";
 
 let server: Awaited<ReturnType<typeof startServer>> | undefined;
@@ -10,19 +9,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function caught(promise: Promise<unknown>): Promise<RoleError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RoleError);
-  return error as RoleError;
-}
 
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(condition()).toBe(true);
-}
 
 /** What A1111 answers: base64 PNGs without a data: prefix, the parameters echoed, info as a JSON string. */
 async function a1111Answer(width: number, height: number, seed: number) {

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocketServer, type WebSocket } from "ws";
 import { decodeImage, encodePng } from "../../image/png";
-import { RoleError } from "../../roles/errors";
-import { manualClock, parseMultipart, sendJson, solidImage, startServer, type Recorded } from "../openai-images/__fixtures__/local-server";
+import { caught, manualClock, parseMultipart, sendJson, solidImage, startServer, waitFor, type Recorded } from "../openai-images/__fixtures__/local-server";
 import { comfyuiOptionsSchema, createComfyUIDiffuser, createComfyUIEditor, fillWorkflow, type ComfyUIProgress } from "./index";
 
 type Script = "success" | "execution_success" | "error" | "interrupted" | "hang" | "no-image" | "bad-prompt";
@@ -91,19 +90,7 @@ afterEach(async () => {
   comfy = undefined;
 });
 
-async function caught(promise: Promise<unknown>): Promise<RoleError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RoleError);
-  return error as RoleError;
-}
 
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 300 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(condition()).toBe(true);
-}
 
 describe("ComfyUI back end", () => {
   it("queues the text-to-image workflow with filled placeholders, reports progress and fetches the image", async () => {

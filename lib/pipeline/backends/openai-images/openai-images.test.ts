@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeImage } from "../../image/png";
-import { RoleError } from "../../roles/errors";
-import { manualClock, parseMultipart, sendJson, solidImage, solidPngBase64, startServer } from "./__fixtures__/local-server";
+import { caught, manualClock, parseMultipart, sendJson, solidImage, solidPngBase64, startServer, waitFor } from "./__fixtures__/local-server";
 import { createOpenAIImagesDiffuser, createOpenAIImagesEditor, openaiImagesOptionsSchema } from "./index";
 
 const KEY = "sk-test-secret-key-123";
@@ -11,14 +10,6 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function caught(promise: Promise<unknown>): Promise<RoleError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RoleError);
-  return error as RoleError;
-}
 
 describe("OpenAI-compatible images back end", () => {
   it("generates through /images/generations with b64_json, size, seed and the bearer key", async () => {
@@ -147,7 +138,3 @@ describe("OpenAI-compatible images back end", () => {
   });
 });
 
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
-  expect(condition()).toBe(true);
-}

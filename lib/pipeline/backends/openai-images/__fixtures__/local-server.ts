@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { expect } from "vitest";
 import { encodePng } from "../../../image/png";
+import { RoleError } from "../../../roles/errors";
 import { createRaster, type RasterImage } from "../../../image/raster";
 
 /** A recorded request to a local fake service. */
@@ -90,4 +92,20 @@ export function manualClock(): { setTimeout(cb: () => void, ms: number): unknown
     },
     pending: () => timers.size,
   };
+}
+
+/** The RoleError a role call rejects with (fails the test if it resolves or throws something else). */
+export async function caught(promise: Promise<unknown>): Promise<RoleError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(RoleError);
+  return error as RoleError;
+}
+
+/** Polls until `condition` holds (up to ~3 s), then asserts it. */
+export async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 300 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(condition()).toBe(true);
 }
