@@ -13,7 +13,7 @@ export interface BackendCapabilities {
   structuredOutput: boolean;
 }
 
-export const backendKinds = ["sim", "openai-compatible", "openai-images", "comfyui", "a1111"] as const;
+export const backendKinds = ["sim", "openai-compatible", "openai-images", "comfyui", "a1111", "local-detector"] as const;
 export type BackendKind = (typeof backendKinds)[number];
 
 export const capabilityCatalogue: Record<BackendKind, BackendCapabilities> = {
@@ -57,7 +57,19 @@ export const capabilityCatalogue: Record<BackendKind, BackendCapabilities> = {
     maxImagesPerCall: 8,
     structuredOutput: false,
   },
+  /** A pretrained COCO detector running in-process on the CPU (no server, no baseURL). */
+  "local-detector": {
+    roles: ["checker"],
+    canEdit: false,
+    acceptsMask: false,
+    honorsSeed: true,
+    maxImagesPerCall: 1,
+    structuredOutput: true,
+  },
 };
+
+/** Back ends that run in this process and need no baseURL. */
+export const inProcessBackends: readonly BackendKind[] = ["sim", "local-detector"];
 
 export function capabilitiesOf(kind: BackendKind): BackendCapabilities {
   return capabilityCatalogue[kind];

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { backendKinds, capabilityCatalogue, type BackendKind } from "./capabilities";
+import { backendKinds, capabilityCatalogue, inProcessBackends, type BackendKind } from "./capabilities";
 import type { RoleName } from "../roles/errors";
 
 /**
@@ -49,7 +49,7 @@ const profileSchema = z
         const serving = backendKinds.filter((kind) => capabilityCatalogue[kind].roles.includes(role));
         ctx.addIssue({ code: "custom", path: ["roles", role, "backend"], message: `"${spec.backend}" cannot serve the ${role}; back ends for it: ${serving.join(", ")}` });
       }
-      if (spec.backend !== "sim") {
+      if (!inProcessBackends.includes(spec.backend)) {
         if (!spec.model && spec.backend === "openai-compatible") ctx.addIssue({ code: "custom", path: ["roles", role, "model"], message: "is required" });
         if (!spec.baseURL) ctx.addIssue({ code: "custom", path: ["roles", role, "baseURL"], message: "is required" });
       }

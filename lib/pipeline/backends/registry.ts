@@ -1,4 +1,4 @@
-import { capabilityCatalogue, type BackendKind } from "./capabilities";
+import { capabilityCatalogue, type BackendCapabilities, type BackendKind } from "./capabilities";
 import { ConfigError, loadConfig, profileRoles, type Env, type ResolvedRoleSpec, type RigConfig } from "./config";
 import type { FetchFunction } from "./http";
 import { builtinImageBackends } from "./image-backends";
@@ -32,6 +32,8 @@ export interface ResolvedProfile {
   roles: Roles;
   /** Which back end serves each role ("sim", "openai-compatible:<model>", ...). */
   backends: Record<keyof Roles, string>;
+  /** What each role's back end can do (capability catalogue), for the loop and the UI. */
+  capabilities: Record<keyof Roles, BackendCapabilities>;
   /** Prompt versions of the VLM roles (e.g. { checker: "checker.v1" }), to record with a run. */
   promptVersions: Partial<Record<"checker" | "actor" | "judge", string>>;
 }
@@ -66,6 +68,7 @@ export function resolveProfile(config: RigConfig, name: string, context: Resolve
   const resolved: Partial<Roles> = {};
   const backends: Partial<Record<keyof Roles, string>> = {};
   const promptVersions: ResolvedProfile["promptVersions"] = {};
+  const capabilities = Object.fromEntries(specs.map((spec) => [spec.role, capabilityCatalogue[spec.backend]])) as ResolvedProfile["capabilities"];
 
   for (const spec of specs) {
     if (spec.backend === "sim") {
@@ -96,6 +99,7 @@ export function resolveProfile(config: RigConfig, name: string, context: Resolve
     name,
     roles: resolved as Roles,
     backends: backends as Record<keyof Roles, string>,
+    capabilities,
     promptVersions,
   };
 }

@@ -22,6 +22,7 @@ export type LoopEvent =
   | ImageEndEvent
   | CheckEndEvent
   | EditEndEvent
+  | RoleProgressEvent
   | IterationEndEvent
   | RunEndEvent
   | RunErrorEvent;
@@ -52,6 +53,19 @@ export interface ImageEndEvent {
   /** This call's warnings, unprefixed. */
   warnings: string[];
   durationMs: number;
+}
+
+/**
+ * A role call reported progress (RoleCallOptions.onProgress), e.g. ComfyUI's sampling steps.
+ * Comes between `iteration-start` and the end event of that role's call; never stored, only shown.
+ */
+export interface RoleProgressEvent {
+  type: "role-progress";
+  iteration: number;
+  role: RoleName;
+  done: number;
+  total: number;
+  stage?: string;
 }
 
 export interface EditEndEvent {

@@ -10,6 +10,16 @@ import { boxSchema, sceneGraphSchema, type SceneGraph } from "../scene-graph/sch
 export interface RoleCallOptions {
   seed: number;
   signal?: AbortSignal;
+  /** Called while a long call works (e.g. ComfyUI's sampling steps). Never called after the call settles. */
+  onProgress?: (progress: RoleProgress) => void;
+}
+
+/** How far a long role call has got: `done` of `total` units (sampling steps, usually). */
+export interface RoleProgress {
+  done: number;
+  total: number;
+  /** What the units are or which part is working (e.g. "sampling", a ComfyUI node id). */
+  stage?: string;
 }
 
 export interface RoleResult {
