@@ -350,12 +350,17 @@ describe("runLoop: failures", () => {
 });
 
 describe("runLoop: cancellation", () => {
-  it("passes the signal to every role call", async () => {
+  it("gives every role call a signal that follows the run's", async () => {
     const controller = new AbortController();
-    const { run, calls } = setup({ script: [2, 8], judge: true }, { signal: controller.signal });
-    await run();
-    expect(calls.length).toBe(6);
-    for (const call of calls) expect(call.signal).toBe(controller.signal);
+    const seen: AbortSignal[] = [];
+    const { run, calls } = setup(
+      { script: [2, 5, 8], judge: true, hooks: { editor: (call, options) => { seen.push(options.signal!); if (call === 1) controller.abort(); } } },
+      { signal: controller.signal },
+    );
+    expect((await run()).stopReason).toBe("cancelled");
+    expect(calls.map((call) => call.role)).toEqual(["diffuser", "checker", "actor", "editor", "checker", "actor", "editor"]);
+    for (const call of calls) expect(call.signal).toBeInstanceOf(AbortSignal);
+    expect(seen.map((signal) => signal.aborted)).toEqual([false, true]);
   });
 
   it("resolves as cancelled with the completed iterations when aborted between calls", async () => {

@@ -1,7 +1,8 @@
 import type { RasterImage } from "../image/raster";
 import { RoleError, type RoleName } from "../roles/errors";
-import type { RoleCallOptions } from "../roles/types";
-import type { LoopEvent } from "./events";
+import type { RoleCallOptions, RoleProgress } from "../roles/types";
+import { assertCapabilities, seedWarning } from "./capabilities";
+import type { LoopEvent, RoleProgressEvent } from "./events";
 import { deriveSeed } from "./seeds";
 import {
   bestIterationIndex,
@@ -44,11 +45,23 @@ import {
  * is still worth keeping. Only when no iteration had completed is there nothing to resolve with:
  * then the run emits `run-error` (code "aborted") and rejects with a RoleError "aborted".
  * An abort arriving after the last role call has returned changes nothing.
+ *
+ * Progress: every role call gets an `onProgress`; each report becomes a `role-progress` event.
+ * They are emitted one at a time in the order reported, all before the loop goes on after the
+ * call (before its end event), and reports made after the call settled are dropped. If the
+ * subscriber throws on one, later reports are dropped, the call's signal is aborted, and once the
+ * call has settled the run fails with the subscriber's error (it wins over the call's own
+ * outcome, cancellation included), as with a subscriber throwing on any other event.
+ *
+ * Capabilities (`deps.capabilities`, see capabilities.ts): a back end that cannot serve its role,
+ * or an Editor that cannot edit when the run may edit, rejects with a CapabilityError before
+ * `run-start`; a call whose back end ignores seeds adds one warning to its step.
  */
 export async function runLoop(input: LoopInput, deps: LoopDependencies): Promise<LoopResult> {
   const settings = resolveSettings(input);
   const { target, prompt, seed, signal } = input;
-  const { roles, score } = deps;
+  const { roles, score, capabilities } = deps;
+  assertCapabilities(roles, capabilities, settings.maxIterations);
   const now = deps.now ?? (() => globalThis.performance.now());
   const emit = async (event: LoopEvent) => {
     await deps.onEvent?.(event);
@@ -63,21 +76,42 @@ export async function runLoop(input: LoopInput, deps: LoopDependencies): Promise
   /** Where the run is, for `run-error`: the role is set only while its call is in flight. */
   const position: { iteration: number; role?: RoleName } = { iteration: 0 };
 
-  async function call<T>(role: RoleName, iteration: number, invoke: (options: RoleCallOptions) => Promise<T>) {
+  /**
+   * One role call: its seed, an abortable signal that follows the run's, progress relayed as
+   * events, the time it took, and its warnings plus the capability warning for its back end.
+   */
+  async function call<T extends { warnings: string[] }>(role: RoleName, iteration: number, invoke: (options: RoleCallOptions) => Promise<T>) {
     const callSeed = deriveSeed(seed, iteration, role);
     if (signal?.aborted) throw new Cancellation(role);
     position.role = role;
+    const controller = new AbortController();
+    const forward = () => controller.abort(signal?.reason);
+    signal?.addEventListener("abort", forward, { once: true });
+    const progress = progressRelay(emit, iteration, role, () => controller.abort(new Error("a subscriber failed on role-progress")));
     const started = now();
-    let value: T;
+    let outcome: { value: T } | { error: unknown };
     try {
-      value = await invoke({ seed: callSeed, signal });
+      outcome = { value: await invoke({ seed: callSeed, signal: controller.signal, onProgress: progress.report }) };
     } catch (error) {
+      outcome = { error };
+    } finally {
+      signal?.removeEventListener("abort", forward);
+    }
+    const durationMs = now() - started;
+    const subscriberFailure = await progress.close();
+    if (subscriberFailure) {
+      position.role = undefined;
+      throw subscriberFailure.error;
+    }
+    if ("error" in outcome) {
+      const { error } = outcome;
       if (signal?.aborted || (error instanceof RoleError && error.code === "aborted")) throw new Cancellation(role, error);
       throw error;
     }
-    const durationMs = now() - started;
     position.role = undefined;
-    return { value, durationMs, seed: callSeed };
+    const warning = seedWarning(role, roles[role]!.name, capabilities);
+    const warnings = warning === undefined ? outcome.value.warnings : [...outcome.value.warnings, warning];
+    return { value: outcome.value, warnings, durationMs, seed: callSeed };
   }
 
   async function runIteration(index: number, previous: IterationRecord | undefined): Promise<IterationRecord> {
@@ -95,9 +129,9 @@ export async function runLoop(input: LoopInput, deps: LoopDependencies): Promise
       image = generated.value.image;
       seeds.diffuser = generated.seed;
       durationsMs.diffuser = generated.durationMs;
-      collect("diffuser", generated.value.warnings);
+      collect("diffuser", generated.warnings);
       const { durationMs } = generated;
-      await emit({ type: "image-end", iteration: index, role: "diffuser", image, warnings: generated.value.warnings, durationMs });
+      await emit({ type: "image-end", iteration: index, role: "diffuser", image, warnings: generated.warnings, durationMs });
     } else {
       const history = iterations.flatMap((record) => (record.instruction === undefined ? [] : [record.instruction]));
       const acted = await call("actor", index, (options) =>
@@ -106,20 +140,20 @@ export async function runLoop(input: LoopInput, deps: LoopDependencies): Promise
       instruction = acted.value.instruction;
       seeds.actor = acted.seed;
       durationsMs.actor = acted.durationMs;
-      collect("actor", acted.value.warnings);
+      collect("actor", acted.warnings);
       const edited = await call("editor", index, (options) => roles.editor.edit(previous.image, acted.value.instruction, options));
       image = edited.value.image;
       seeds.editor = edited.seed;
       durationsMs.editor = edited.durationMs;
-      collect("editor", edited.value.warnings);
+      collect("editor", edited.warnings);
       const { durationMs } = edited;
-      await emit({ type: "image-end", iteration: index, role: "editor", image, warnings: edited.value.warnings, durationMs });
+      await emit({ type: "image-end", iteration: index, role: "editor", image, warnings: edited.warnings, durationMs });
       await emit({ type: "edit-end", iteration: index, instruction, image });
     }
 
     const checked = await call("checker", index, (options) => roles.checker.check(image, target, options));
     const { detected, critique } = checked.value;
-    collect("checker", checked.value.warnings);
+    collect("checker", checked.warnings);
     const metrics = score(target, detected);
     if (!Number.isFinite(metrics.sgIoU)) throw new TypeError(`score returned a non-finite SG-IoU (${metrics.sgIoU})`);
     await emit({
@@ -128,7 +162,7 @@ export async function runLoop(input: LoopInput, deps: LoopDependencies): Promise
       detected,
       critique,
       metrics,
-      warnings: checked.value.warnings,
+      warnings: checked.warnings,
       durationMs: checked.durationMs,
     });
 
@@ -195,8 +229,8 @@ export async function runLoop(input: LoopInput, deps: LoopDependencies): Promise
     if (judge && bestRecord) {
       position.iteration = best;
       const judged = await call("judge", best, (options) => judge.judge(bestRecord.image, prompt, options));
-      const { score: judgeScore, rationale, warnings } = judged.value;
-      judgement = { score: judgeScore, rationale, iteration: best, warnings, durationMs: judged.durationMs, seed: judged.seed };
+      const { score: judgeScore, rationale } = judged.value;
+      judgement = { score: judgeScore, rationale, iteration: best, warnings: judged.warnings, durationMs: judged.durationMs, seed: judged.seed };
     }
   } catch (error) {
     if (!(error instanceof Cancellation)) return fail(error);
@@ -236,6 +270,45 @@ class Cancellation {
     readonly role: RoleName,
     readonly cause?: unknown,
   ) {}
+}
+
+/**
+ * Relays one call's progress reports as `role-progress` events: emitted one after the other in
+ * the order reported (each awaits the subscriber), none after the first that failed, and none
+ * reported after `close()`. `close()` waits until every accepted report was emitted and returns
+ * the subscriber's failure, if there was one; `onFailure` runs as soon as it happens.
+ */
+function progressRelay(emit: (event: LoopEvent) => Promise<void>, iteration: number, role: RoleName, onFailure: () => void) {
+  let open = true;
+  let failure: { error: unknown } | undefined;
+  let chain = Promise.resolve();
+  return {
+    report(progress: RoleProgress): void {
+      if (!open || failure) return;
+      const event: RoleProgressEvent = {
+        type: "role-progress",
+        iteration,
+        role,
+        done: progress.done,
+        total: progress.total,
+        ...(progress.stage !== undefined ? { stage: progress.stage } : {}),
+      };
+      chain = chain.then(async () => {
+        if (failure) return;
+        try {
+          await emit(event);
+        } catch (error) {
+          failure = { error };
+          onFailure();
+        }
+      });
+    },
+    async close(): Promise<{ error: unknown } | undefined> {
+      open = false;
+      await chain;
+      return failure;
+    },
+  };
 }
 
 /** The iterations a resumed run starts with, checked to be 0..n-1 in order. */

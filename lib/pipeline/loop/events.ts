@@ -8,9 +8,15 @@ import type { IterationRecord, LoopJudgement, LoopMetrics, LoopSettings, StopRea
  * What the engine reports while it runs, named noun-verb. For one run the order is always
  *
  *   run-start
- *   iteration-start(0)  image-end(0, diffuser)  check-end(0)  iteration-end(0)
- *   iteration-start(i)  image-end(i, editor)  edit-end(i)  check-end(i)  iteration-end(i)   (i = 1, 2, ...)
+ *   iteration-start(0)  P(diffuser)  image-end(0, diffuser)  P(checker)  check-end(0)  iteration-end(0)
+ *   iteration-start(i)  P(actor)  P(editor)  image-end(i, editor)  edit-end(i)  P(checker)  check-end(i)  iteration-end(i)   (i = 1, 2, ...)
+ *   P(judge)                                    (with a Judge; iteration = the best one, judged after the last iteration-end)
  *   run-end | run-error
+ *
+ * where P(role) is zero or more `role-progress` events of that role's call, with the iteration
+ * of the `iteration-start` before them, in the order the call reported them. They all come out
+ * before the loop goes on after the call (so before that call's end event, and before the next
+ * call starts); a report made after its call settled is dropped. A run-error can follow them.
  *
  * An iteration counts once its `iteration-end` is out; a run cut short by an abort or an error
  * may leave an iteration started but never ended. Exactly one of `run-end` / `run-error` closes
@@ -57,7 +63,8 @@ export interface ImageEndEvent {
 
 /**
  * A role call reported progress (RoleCallOptions.onProgress), e.g. ComfyUI's sampling steps.
- * Comes between `iteration-start` and the end event of that role's call; never stored, only shown.
+ * Comes between `iteration-start` and the end event of that role's call (the Judge's: before
+ * `run-end`); never stored, only shown. See the order above.
  */
 export interface RoleProgressEvent {
   type: "role-progress";

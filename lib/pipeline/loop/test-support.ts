@@ -141,7 +141,10 @@ export function fakeRoles(options: FakeOptions) {
   return { roles, calls };
 }
 
-/** Collects events; `summary` renders them as "type" or "type:iteration" for order assertions. */
+/**
+ * Collects events; `summary` renders them as "type" or "type:iteration" for order assertions
+ * ("image-end:iteration:role", "role-progress:iteration:role:done/total").
+ */
 export function eventLog() {
   const events: LoopEvent[] = [];
   return {
@@ -152,6 +155,7 @@ export function eventLog() {
     summary: () =>
       events.map((event) => {
         if (event.type === "image-end") return `image-end:${event.iteration}:${event.role}`;
+        if (event.type === "role-progress") return `role-progress:${event.iteration}:${event.role}:${event.done}/${event.total}`;
         return "iteration" in event ? `${event.type}:${event.iteration}` : event.type;
       }),
   };

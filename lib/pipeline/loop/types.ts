@@ -1,6 +1,7 @@
 import type { RasterImage } from "../image/raster";
 import type { Critique, Judgement, Roles } from "../roles/types";
 import type { SceneGraph } from "../scene-graph/schema";
+import type { RoleCapabilities } from "./capabilities";
 import type { LoopEvent } from "./events";
 
 /**
@@ -54,6 +55,11 @@ export interface LoopDependencies {
   now?: () => number;
   /** Awaited for every event, in order: a slow subscriber slows the run (back-pressure). */
   onEvent?: (event: LoopEvent) => void | Promise<void>;
+  /**
+   * What each role's back end can do (a resolved profile's `capabilities`). A role left out counts
+   * as the embedded world (everything honoured). What the loop does with them: capabilities.ts.
+   */
+  capabilities?: RoleCapabilities;
 }
 
 /** The seed each role call of one iteration received. */
