@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { decodeImage } from "../../image/png";
 import { caught, manualClock, sendJson, solidImage, solidPngBase64, startServer, waitFor } from "../openai-images/__fixtures__/local-server";
+import type { RoleProgress } from "../../roles/types";
 import { a1111OptionsSchema, createA1111Diffuser, createA1111Editor } from "./index";
 
 let server: Awaited<ReturnType<typeof startServer>> | undefined;
@@ -132,6 +133,53 @@ describe("AUTOMATIC1111 / Forge back end", () => {
     const editor = createA1111Editor({ baseURL: "http://127.0.0.1:9" });
     const error = await caught(editor.edit(solidImage(4, 4, [0, 0, 0, 255]), "x", { seed: 1, mask: solidImage(2, 2, [0, 0, 0, 255]) } as never));
     expect(error.code).toBe("invalid_input");
+  });
+
+  it("polls /sdapi/v1/progress during the call (with Basic auth), reports sampling steps, and stops when the call ends", async () => {
+    let polls = 0;
+    server = await startServer(async (req, res) => {
+      if (req.url.startsWith("/sdapi/v1/progress")) {
+        polls += 1;
+        // A1111's shape: idle (job_count 0) on the first poll, then steps 1..3 of 4.
+        const step = Math.min(polls - 1, 3);
+        const state = { skipped: false, interrupted: false, job: polls === 1 ? "" : "txt2img", job_count: polls === 1 ? 0 : 1, job_timestamp: "20261126000000", job_no: 0, sampling_step: step, sampling_steps: polls === 1 ? 0 : 4 };
+        return sendJson(res, 200, { progress: step / 4, eta_relative: 1.5, state, current_image: null, textinfo: null });
+      }
+      await waitFor(() => polls >= 4);
+      sendJson(res, 200, await a1111Answer(16, 16, 3));
+    });
+    const progress: RoleProgress[] = [];
+    const diffuser = createA1111Diffuser({ baseURL: server.url, username: "rig", password: "hunter22", width: 16, height: 16, progressIntervalMs: 5 });
+    const result = await diffuser.generate("x", { seed: 3, onProgress: (p) => progress.push(p) });
+    expect(result.image.width).toBe(16);
+    expect(progress).toEqual([
+      { done: 1, total: 4, stage: "sampling" },
+      { done: 2, total: 4, stage: "sampling" },
+      { done: 3, total: 4, stage: "sampling" },
+    ]);
+    const poll = server.requests.find((req) => req.url.startsWith("/sdapi/v1/progress"))!;
+    expect(poll.url).toBe("/sdapi/v1/progress?skip_current_image=true");
+    expect(poll.headers.authorization).toBe(`Basic ${Buffer.from("rig:hunter22").toString("base64")}`);
+    const after = polls;
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(polls).toBe(after);
+    expect(progress).toHaveLength(3);
+  });
+
+  it("does not poll without an onProgress, nor with progressIntervalMs 0, and a failing progress route does not fail the call", async () => {
+    server = await startServer(async (req, res) => {
+      if (req.url.startsWith("/sdapi/v1/progress")) return sendJson(res, 500, { error: "RuntimeError", errors: "boom" });
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      sendJson(res, 200, await a1111Answer(8, 8, 1));
+    });
+    const progress: RoleProgress[] = [];
+    await createA1111Diffuser({ baseURL: server.url, width: 8, height: 8, progressIntervalMs: 5 }).generate("x", { seed: 1 });
+    await createA1111Diffuser({ baseURL: server.url, width: 8, height: 8, progressIntervalMs: 0 }).generate("x", { seed: 1, onProgress: (p) => progress.push(p) });
+    expect(server.requests.filter((req) => req.url.startsWith("/sdapi/v1/progress"))).toHaveLength(0);
+    const result = await createA1111Diffuser({ baseURL: server.url, width: 8, height: 8, progressIntervalMs: 5 }).generate("x", { seed: 1, onProgress: (p) => progress.push(p) });
+    expect(result.image.width).toBe(8);
+    expect(server.requests.filter((req) => req.url.startsWith("/sdapi/v1/progress")).length).toBeGreaterThan(0);
+    expect(progress).toEqual([]);
   });
 
   it("validates options", () => {

@@ -1,8 +1,9 @@
 import type { ImageModelV4, ImageModelV4CallOptions } from "@ai-sdk/provider";
 import { z } from "zod";
 import type { RoleName } from "../../roles/errors";
-import type { Diffuser, Editor, RoleCallOptions } from "../../roles/types";
+import type { Diffuser, Editor, RoleCallOptions, RoleProgress } from "../../roles/types";
 import {
+  callProgress,
   imageDiffuser,
   imageEditor,
   fetchJson,
@@ -19,6 +20,13 @@ import {
  * (white = repaint) and `denoising_strength` for the Editor. The answer's `images[0]` is a base64
  * PNG. Optional HTTP Basic auth (`--api-auth user:password`). The adapter implements the AI SDK's
  * image model contract (one `doGenerate`) and the roles call it through `generateImage`.
+ *
+ * Progress: while a call works, `GET /sdapi/v1/progress?skip_current_image=true` is polled every
+ * `progressIntervalMs` (0: never) and `state.sampling_step` of `state.sampling_steps` goes to the
+ * call's onProgress (stage "sampling") whenever a job is running (`state.job_count` > 0) and the
+ * step changed since the last report. Best
+ * effort: a failed poll is skipped. A1111 runs one job at a time and reports that one, which is
+ * ours unless another client shares the server.
  */
 export const a1111OptionsSchema = z.object({
   /** e.g. "http://127.0.0.1:7860" */
@@ -43,6 +51,8 @@ export const a1111OptionsSchema = z.object({
   extraBody: z.record(z.string(), z.unknown()).default({}),
   timeoutMs: z.number().int().positive().default(300_000),
   maxRetries: z.number().int().min(0).max(5).default(0),
+  /** How often to poll /sdapi/v1/progress during a call; 0 turns polling off. */
+  progressIntervalMs: z.number().int().min(0).default(1000),
 });
 export type A1111Options = z.input<typeof a1111OptionsSchema>;
 type Resolved = z.output<typeof a1111OptionsSchema>;
@@ -54,6 +64,11 @@ const a1111ImageResponseSchema = z.object({
   images: z.array(z.string()).min(1),
   parameters: z.record(z.string(), z.unknown()).nullish(),
   info: z.string().nullish(),
+});
+
+/** The part of `GET /sdapi/v1/progress` we read (the rest: progress 0..1, eta_relative, textinfo, current_image). */
+const a1111ProgressSchema = z.object({
+  state: z.object({ job_count: z.number(), sampling_step: z.number(), sampling_steps: z.number() }).passthrough(),
 });
 
 /** The AI SDK image model for an A1111/Forge server. */
@@ -69,6 +84,9 @@ export class A1111ImageModel implements ImageModelV4 {
     private readonly options: Resolved,
     private readonly role: RoleName,
     private readonly fetchImpl: typeof globalThis.fetch,
+    private readonly clock: Clock = systemClock,
+    /** Where this call's sampling progress goes (the role call's onProgress); none: no polling. */
+    private readonly onProgress?: (progress: RoleProgress) => void,
   ) {}
 
   async doGenerate(call: ImageModelV4CallOptions) {
@@ -104,20 +122,60 @@ export class A1111ImageModel implements ImageModelV4 {
     }
     const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
     if (o.username) headers.authorization = `Basic ${Buffer.from(`${o.username}:${o.password ?? ""}`).toString("base64")}`;
-    const url = `${o.baseURL.replace(/\/+$/, "")}/sdapi/v1/${editing ? "img2img" : "txt2img"}`;
-    const answer = await fetchJson(
-      this.role,
-      BACKEND,
-      this.fetchImpl,
-      url,
-      { method: "POST", headers, body: JSON.stringify(body), ...(call.abortSignal ? { signal: call.abortSignal } : {}) },
-      a1111ImageResponseSchema,
-      [o.password],
-    );
+    const base = o.baseURL.replace(/\/+$/, "");
+    const stopPolling = this.pollProgress(`${base}/sdapi/v1/progress?skip_current_image=true`, { accept: "application/json", ...(headers.authorization ? { authorization: headers.authorization } : {}) });
+    let answer;
+    try {
+      answer = await fetchJson(
+        this.role,
+        BACKEND,
+        this.fetchImpl,
+        `${base}/sdapi/v1/${editing ? "img2img" : "txt2img"}`,
+        { method: "POST", headers, body: JSON.stringify(body), ...(call.abortSignal ? { signal: call.abortSignal } : {}) },
+        a1111ImageResponseSchema,
+        [o.password],
+      );
+    } finally {
+      stopPolling();
+    }
     return {
       images: answer.images.slice(0, 1).map((image) => (image.startsWith("data:") ? image.slice(image.indexOf(",") + 1) : image)),
       warnings: [],
       response: { timestamp: new Date(), modelId: this.modelId, headers: undefined },
+    };
+  }
+
+  /** Polls `url` until the returned stop function is called; see the progress note at the top. */
+  private pollProgress(url: string, headers: Record<string, string>): () => void {
+    const report = this.onProgress;
+    const interval = this.options.progressIntervalMs;
+    if (!report || interval === 0) return () => {};
+    const controller = new AbortController();
+    let timer: unknown;
+    let last = "";
+    const poll = async () => {
+      try {
+        const response = await this.fetchImpl(url, { headers, signal: controller.signal });
+        if (!response.ok) {
+          await response.body?.cancel();
+        } else {
+          const parsed = a1111ProgressSchema.safeParse(await response.json());
+          const state = parsed.success ? parsed.data.state : undefined;
+          const key = state && state.job_count > 0 && state.sampling_steps > 0 ? `${state.sampling_step}/${state.sampling_steps}` : last;
+          if (state && key !== last && !controller.signal.aborted) {
+            last = key;
+            report({ done: state.sampling_step, total: state.sampling_steps, stage: "sampling" });
+          }
+        }
+      } catch {
+        // Best effort: a poll that fails (or is cut short by the end of the call) reports nothing.
+      }
+      if (!controller.signal.aborted) timer = this.clock.setTimeout(() => void poll(), interval);
+    };
+    timer = this.clock.setTimeout(() => void poll(), interval);
+    return () => {
+      controller.abort();
+      this.clock.clearTimeout(timer);
     };
   }
 }
@@ -138,21 +196,27 @@ class A1111Client {
     return `a1111${typeof checkpoint === "string" ? `:${checkpoint}` : ""}`;
   }
 
-  run(role: RoleName, prompt: string | { images: Uint8Array[]; text: string; mask?: Uint8Array }, size: { width: number; height: number }, call: RoleCallOptions, warnings: string[]) {
-    return runImageModel({
-      role,
-      backend: BACKEND,
-      model: new A1111ImageModel(this.name, this.options, role, this.fetchImpl),
-      prompt,
-      size,
-      call,
-      warnings,
-      seed: call.seed,
-      timeoutMs: this.options.timeoutMs,
-      maxRetries: this.options.maxRetries,
-      clock: this.clock,
-      secrets: [this.options.password],
-    });
+  /** One role call; sampling progress reaches the call's onProgress until it settles. */
+  async run(role: RoleName, prompt: string | { images: Uint8Array[]; text: string; mask?: Uint8Array }, size: { width: number; height: number }, call: RoleCallOptions, warnings: string[]) {
+    const progress = callProgress(call);
+    try {
+      return await runImageModel({
+        role,
+        backend: BACKEND,
+        model: new A1111ImageModel(this.name, this.options, role, this.fetchImpl, this.clock, call.onProgress ? progress.report : undefined),
+        prompt,
+        size,
+        call,
+        warnings,
+        seed: call.seed,
+        timeoutMs: this.options.timeoutMs,
+        maxRetries: this.options.maxRetries,
+        clock: this.clock,
+        secrets: [this.options.password],
+      });
+    } finally {
+      progress.close();
+    }
   }
 }
 

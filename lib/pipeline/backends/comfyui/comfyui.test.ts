@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { WebSocketServer, type WebSocket } from "ws";
 import { decodeImage, encodePng } from "../../image/png";
 import { caught, manualClock, parseMultipart, sendJson, solidImage, startServer, waitFor, type Recorded } from "../openai-images/__fixtures__/local-server";
-import { comfyuiOptionsSchema, createComfyUIDiffuser, createComfyUIEditor, fillWorkflow, type ComfyUIProgress } from "./index";
+import { runLoop } from "../../loop/engine";
+import { eventLog, fakeRoles, score, target } from "../../loop/test-support";
+import type { RoleProgress } from "../../roles/types";
+import { comfyuiOptionsSchema, createComfyUIDiffuser, createComfyUIEditor, fillWorkflow } from "./index";
 
 type Script = "success" | "execution_success" | "error" | "interrupted" | "hang" | "no-image" | "bad-prompt";
 
@@ -95,9 +98,9 @@ afterEach(async () => {
 describe("ComfyUI back end", () => {
   it("queues the text-to-image workflow with filled placeholders, reports progress and fetches the image", async () => {
     comfy = await fakeComfy("success");
-    const progress: ComfyUIProgress[] = [];
-    const diffuser = createComfyUIDiffuser({ baseURL: comfy.url, width: 32, height: 32, steps: 2, checkpoint: "sdxl.safetensors", negativePrompt: "blurry", onProgress: (p) => progress.push(p) });
-    const result = await diffuser.generate("a dog left of a bench", { seed: 1234 });
+    const progress: RoleProgress[] = [];
+    const diffuser = createComfyUIDiffuser({ baseURL: comfy.url, width: 32, height: 32, steps: 2, checkpoint: "sdxl.safetensors", negativePrompt: "blurry" });
+    const result = await diffuser.generate("a dog left of a bench", { seed: 1234, onProgress: (p) => progress.push(p) });
     expect(result.image.width).toBe(32);
     expect(Array.from(result.image.data.slice(0, 4))).toEqual([9, 99, 199, 255]);
     expect(result.warnings).toEqual([]);
@@ -110,8 +113,7 @@ describe("ComfyUI back end", () => {
     const texts = Object.values(prompt).filter((n) => n.class_type === "CLIPTextEncode").map((n) => n.inputs.text);
     expect(texts).toEqual(["a dog left of a bench", "blurry"]);
     expect(JSON.stringify(prompt)).not.toContain("{{");
-    expect(progress.map((p) => `${p.value}/${p.max}`)).toEqual(["1/2", "2/2"]);
-    expect(progress[0]!.promptId).toBe("p-1");
+    expect(progress).toEqual([{ done: 1, total: 2, stage: "3" }, { done: 2, total: 2, stage: "3" }]);
   });
 
   it("also accepts execution_success as done, and resizes an output of another size with a warning", async () => {
@@ -179,8 +181,8 @@ describe("ComfyUI back end", () => {
   it("aborts mid-wait: closes the socket and asks ComfyUI to drop the job", async () => {
     comfy = await fakeComfy("hang");
     const controller = new AbortController();
-    const progress: ComfyUIProgress[] = [];
-    const pending = caught(createComfyUIDiffuser({ baseURL: comfy.url, onProgress: (p) => progress.push(p) }).generate("x", { seed: 1, signal: controller.signal }));
+    const progress: RoleProgress[] = [];
+    const pending = caught(createComfyUIDiffuser({ baseURL: comfy.url }).generate("x", { seed: 1, signal: controller.signal, onProgress: (p) => progress.push(p) }));
     await waitFor(() => progress.length === 1);
     controller.abort();
     expect((await pending).code).toBe("aborted");
@@ -192,8 +194,8 @@ describe("ComfyUI back end", () => {
   it("times out on the injected clock while waiting for the socket (retryable)", async () => {
     comfy = await fakeComfy("hang");
     const clock = manualClock();
-    const progress: ComfyUIProgress[] = [];
-    const pending = caught(createComfyUIDiffuser({ baseURL: comfy.url, timeoutMs: 1000, onProgress: (p) => progress.push(p) }, { clock }).generate("x", { seed: 1 }));
+    const progress: RoleProgress[] = [];
+    const pending = caught(createComfyUIDiffuser({ baseURL: comfy.url, timeoutMs: 1000 }, { clock }).generate("x", { seed: 1, onProgress: (p) => progress.push(p) }));
     await waitFor(() => progress.length === 1);
     clock.fireAll();
     const error = await pending;
@@ -203,8 +205,8 @@ describe("ComfyUI back end", () => {
 
   it("fails cleanly when the socket closes before the job is done", async () => {
     comfy = await fakeComfy("hang");
-    const progress: ComfyUIProgress[] = [];
-    const pending = caught(createComfyUIDiffuser({ baseURL: comfy.url, onProgress: (p) => progress.push(p) }).generate("x", { seed: 1 }));
+    const progress: RoleProgress[] = [];
+    const pending = caught(createComfyUIDiffuser({ baseURL: comfy.url }).generate("x", { seed: 1, onProgress: (p) => progress.push(p) }));
     await waitFor(() => progress.length === 1);
     for (const s of comfy.sockets.values()) s.terminate();
     const error = await pending;
@@ -220,6 +222,51 @@ describe("ComfyUI back end", () => {
     const error = await caught(createComfyUIDiffuser({ baseURL: url }).generate("x", { seed: 1 }));
     expect(error.code).toBe("backend_unavailable");
     expect(error.retryable).toBe(true);
+  });
+
+  it("reports nothing after the call settled, and a throwing listener does not break the call", async () => {
+    comfy = await fakeComfy("success");
+    const progress: RoleProgress[] = [];
+    const result = await createComfyUIDiffuser({ baseURL: comfy.url, width: 32, height: 32 }).generate("x", {
+      seed: 1,
+      onProgress: (p) => {
+        progress.push(p);
+        throw new Error("listener bug");
+      },
+    });
+    expect(result.image.width).toBe(32);
+    const id = comfy.prompts[0]!.client_id;
+    comfy.sockets.get(id)?.send(JSON.stringify({ type: "progress", data: { value: 3, max: 3, prompt_id: "p-1", node: "3" } }));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(progress.map((p) => `${p.done}/${p.total}`)).toEqual(["1/2", "2/2"]);
+  });
+
+  it("surfaces sampling progress in a loop run as role-progress events of the Diffuser and the Editor", async () => {
+    comfy = await fakeComfy("success");
+    const options = { baseURL: comfy.url, width: 32, height: 32, steps: 2 };
+    const fakes = fakeRoles({ script: [2, 8] });
+    const log = eventLog();
+    const roles = { ...fakes.roles, diffuser: createComfyUIDiffuser(options), editor: createComfyUIEditor(options) };
+    const result = await runLoop({ target, prompt: "a dog left of a bench", seed: 5, maxIterations: 2 }, { roles, score, onEvent: log.onEvent });
+    expect(result.stopReason).toBe("target-reached");
+    expect(log.summary()).toEqual([
+      "run-start",
+      "iteration-start:0",
+      "role-progress:0:diffuser:1/2",
+      "role-progress:0:diffuser:2/2",
+      "image-end:0:diffuser",
+      "check-end:0",
+      "iteration-end:0",
+      "iteration-start:1",
+      "role-progress:1:editor:1/2",
+      "role-progress:1:editor:2/2",
+      "image-end:1:editor",
+      "edit-end:1",
+      "check-end:1",
+      "iteration-end:1",
+      "run-end",
+    ]);
+    expect(log.events.find((event) => event.type === "role-progress")).toEqual({ type: "role-progress", iteration: 0, role: "diffuser", done: 1, total: 2, stage: "3" });
   });
 
   it("fills placeholders keeping types and fails on a missing value", () => {

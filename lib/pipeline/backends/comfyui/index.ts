@@ -5,8 +5,9 @@ import WebSocket from "ws";
 import { z } from "zod";
 import { encodePng } from "../../image/png";
 import { RoleError, type RoleName } from "../../roles/errors";
-import type { Diffuser, Editor, RoleCallOptions } from "../../roles/types";
+import type { Diffuser, Editor, RoleCallOptions, RoleProgress } from "../../roles/types";
 import {
+  callProgress,
   imageDiffuser,
   imageEditor,
   fetchJson,
@@ -30,21 +31,12 @@ import txt2imgWorkflow from "./workflows/txt2img.json";
  *
  * One call: open `ws://host/ws?clientId=<id>`, upload the input image and mask with
  * `POST /upload/image` (multipart), `POST /prompt {prompt, client_id}`, follow the socket
- * (`progress` -> onProgress; `executing` with node null or `execution_success` = done;
+ * (`progress` {value, max, node} -> the call's `onProgress` as {done: value, total: max, stage:
+ * node id}; `executing` with node null or `execution_success` = done;
  * `execution_error` / `execution_interrupted` = failure), then `GET /history/{prompt_id}` and
  * `GET /view?filename=&subfolder=&type=` for the image. Abort or timeout closes the socket and
  * asks ComfyUI to drop the job (`POST /queue {delete}` and `POST /interrupt`).
  */
-export interface ComfyUIProgress {
-  promptId: string;
-  /** Steps done and total, from ComfyUI's `progress` messages (per sampling node). */
-  value: number;
-  max: number;
-  /** The node that reported it. */
-  node: string | null;
-}
-export type ComfyUIProgressCallback = (progress: ComfyUIProgress) => void;
-
 const workflowSchema = z.record(z.string(), z.object({ class_type: z.string(), inputs: z.record(z.string(), z.unknown()) }).passthrough());
 export type ComfyUIWorkflow = z.infer<typeof workflowSchema>;
 
@@ -70,8 +62,6 @@ export const comfyuiOptionsSchema = z.object({
   variables: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   timeoutMs: z.number().int().positive().default(600_000),
   maxRetries: z.number().int().min(0).max(5).default(0),
-  /** Called on every `progress` message (not serialisable: pass it in code, not in a config file). */
-  onProgress: z.custom<ComfyUIProgressCallback>((v) => typeof v === "function").optional(),
 });
 export type ComfyUIOptions = z.input<typeof comfyuiOptionsSchema>;
 type Resolved = z.output<typeof comfyuiOptionsSchema>;
@@ -130,6 +120,8 @@ export class ComfyUIImageModel implements ImageModelV4 {
     private readonly workflows: { txt2img: ComfyUIWorkflow; edit: ComfyUIWorkflow },
     private readonly role: RoleName,
     private readonly fetchImpl: typeof globalThis.fetch,
+    /** Where this call's `progress` messages go (the role call's onProgress). */
+    private readonly onProgress: (progress: RoleProgress) => void = () => {},
   ) {
     this.base = options.baseURL.replace(/\/+$/, "");
   }
@@ -231,7 +223,9 @@ export class ComfyUIImageModel implements ImageModelV4 {
         const { type, data } = parsed.data;
         if (data.prompt_id !== undefined && data.prompt_id !== promptId) return;
         if (type === "progress") {
-          this.options.onProgress?.({ promptId, value: Number(data.value ?? 0), max: Number(data.max ?? 0), node: typeof data.node === "string" ? data.node : null });
+          const done = Number(data.value);
+          const total = Number(data.max);
+          if (Number.isFinite(done) && Number.isFinite(total)) this.onProgress({ done, total, ...(typeof data.node === "string" ? { stage: data.node } : {}) });
         } else if ((type === "executing" && data.node === null && data.prompt_id === promptId) || (type === "execution_success" && data.prompt_id === promptId)) {
           finish();
         } else if (type === "execution_error") {
@@ -304,21 +298,27 @@ class ComfyUIClient {
     return `comfyui:${this.options.checkpoint}`;
   }
 
-  run(role: RoleName, prompt: string | { images: Uint8Array[]; text: string; mask?: Uint8Array }, size: { width: number; height: number }, call: RoleCallOptions, warnings: string[]) {
-    return runImageModel({
-      role,
-      backend: BACKEND,
-      model: new ComfyUIImageModel(this.name, this.options, this.workflows, role, this.fetchImpl),
-      prompt,
-      size,
-      call,
-      warnings,
-      seed: call.seed,
-      timeoutMs: this.options.timeoutMs,
-      maxRetries: this.options.maxRetries,
-      clock: this.clock,
-      secrets: [],
-    });
+  /** One role call; the job's `progress` messages reach the call's onProgress until it settles. */
+  async run(role: RoleName, prompt: string | { images: Uint8Array[]; text: string; mask?: Uint8Array }, size: { width: number; height: number }, call: RoleCallOptions, warnings: string[]) {
+    const progress = callProgress(call);
+    try {
+      return await runImageModel({
+        role,
+        backend: BACKEND,
+        model: new ComfyUIImageModel(this.name, this.options, this.workflows, role, this.fetchImpl, progress.report),
+        prompt,
+        size,
+        call,
+        warnings,
+        seed: call.seed,
+        timeoutMs: this.options.timeoutMs,
+        maxRetries: this.options.maxRetries,
+        clock: this.clock,
+        secrets: [],
+      });
+    } finally {
+      progress.close();
+    }
   }
 }
 

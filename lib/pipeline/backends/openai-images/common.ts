@@ -4,7 +4,7 @@ import { z } from "zod";
 import { decodeImage, encodePng } from "../../image/png";
 import type { RasterImage } from "../../image/raster";
 import { RoleError, type RoleName } from "../../roles/errors";
-import type { Diffuser, Editor, RoleCallOptions, RoleResult } from "../../roles/types";
+import type { Diffuser, Editor, RoleCallOptions, RoleProgress, RoleResult } from "../../roles/types";
 
 /**
  * Helpers shared by the image back ends (OpenAI-compatible images, AUTOMATIC1111, ComfyUI):
@@ -36,6 +36,29 @@ export interface BackendDeps {
  */
 export interface EditCallOptions extends RoleCallOptions {
   mask?: RasterImage;
+}
+
+/**
+ * The call's `onProgress`, safe to hand to socket and timer callbacks: after `close()` (the role
+ * call has settled) it reports nothing, as the RoleCallOptions contract promises. A listener that
+ * throws is ignored: it runs inside a socket or timer callback, where a throw would not fail this
+ * call but crash the process (the loop's listener never throws; it queues an event).
+ */
+export function callProgress(call: RoleCallOptions): { report(progress: RoleProgress): void; close(): void } {
+  let open = call.onProgress !== undefined;
+  return {
+    report(progress) {
+      if (!open) return;
+      try {
+        call.onProgress?.(progress);
+      } catch {
+        // See above: progress is shown, never load-bearing.
+      }
+    },
+    close() {
+      open = false;
+    },
+  };
 }
 
 /** Removes every secret (API keys, passwords) from a text before it reaches an error or a log. */
