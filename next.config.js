@@ -1,7 +1,18 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // Native libraries stay outside the server bundle (image libraries, SQLite and its Prisma adapter).
-  serverExternalPackages: ["@napi-rs/canvas", "sharp", "better-sqlite3", "@prisma/adapter-better-sqlite3"],
+  // Native libraries stay outside the server bundle (image libraries, SQLite and its Prisma adapter),
+  // and so does TensorFlow.js for the local detector (it reads its .wasm and model files from node_modules).
+  serverExternalPackages: [
+    "@napi-rs/canvas",
+    "sharp",
+    "better-sqlite3",
+    "@prisma/adapter-better-sqlite3",
+    "@tensorflow/tfjs-core",
+    "@tensorflow/tfjs-converter",
+    "@tensorflow/tfjs-backend-cpu",
+    "@tensorflow/tfjs-backend-wasm",
+    "@tensorflow-models/coco-ssd",
+  ],
 };
 
 export default nextConfig;

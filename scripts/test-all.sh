@@ -21,6 +21,7 @@ npx eslint --max-warnings=0 .
 reports="$(mktemp -d)"
 status=0
 
+bash scripts/test-photos.sh
 echo "== unit and CLI tests (vitest)"
 npx vitest run --reporter=default --reporter=json --outputFile.json="$reports/vitest.json" || status=$?
 

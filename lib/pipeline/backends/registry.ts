@@ -2,6 +2,7 @@ import { capabilityCatalogue, type BackendCapabilities, type BackendKind } from 
 import { ConfigError, loadConfig, profileRoles, type Env, type ResolvedRoleSpec, type RigConfig } from "./config";
 import type { FetchFunction } from "./http";
 import { builtinImageBackends } from "./image-backends";
+import { createLocalDetectorChecker } from "./local-detector";
 import { VlmActor, VlmChecker, VlmJudge, type VlmRoleOptions } from "./openai-compatible/roles";
 import { createSimRoles, type SimWorldOptions } from "./sim";
 import type { Diffuser, Editor, Roles } from "../roles/types";
@@ -80,6 +81,11 @@ export function resolveProfile(config: RigConfig, name: string, context: Resolve
       throw new ConfigError(`profile "${name}": "${spec.backend}" cannot serve the ${spec.role}`);
     }
     backends[spec.role] = `${spec.backend}${spec.model ? `:${spec.model}` : ""}`;
+    if (spec.backend === "local-detector") {
+      // In-process COCO detector (Checker only); TensorFlow.js loads on the first check.
+      resolved.checker = createLocalDetectorChecker(spec.options);
+      continue;
+    }
     if (spec.backend === "openai-compatible") {
       const options = vlmOptions(spec, context);
       const role = spec.role === "checker" ? new VlmChecker(options) : spec.role === "actor" ? new VlmActor(options) : new VlmJudge(options);
