@@ -1,6 +1,12 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { backendKinds, type BackendKind } from "./pipeline/backends/capabilities";
+
+/** RIG_EVAL_CONCURRENCY_SIM, RIG_EVAL_CONCURRENCY_OPENAI_COMPATIBLE, ... */
+export function evaluationConcurrencyVariable(kind: BackendKind): string {
+  return `RIG_EVAL_CONCURRENCY_${kind.toUpperCase().replace(/-/g, "_")}`;
+}
 
 /**
  * Server environment, zod-validated. Read lazily (each call reads `process.env`), so tests and the
@@ -10,8 +16,11 @@ import { z } from "zod";
  * - DATABASE_URL: SQLite file URL (default file:<RIG_DATA_DIR>/rig.db).
  * - RIG_WORKER_CONCURRENCY: runs executed at once by the in-process worker (default 2).
  * - RIG_WORKER: "off" keeps the Next server from starting the worker (default "on").
- * - RIG_EVAL_CONCURRENCY_SIM: evaluation item runs of the "sim" back end executed at once
- *   (default: RIG_WORKER_CONCURRENCY). One RIG_EVAL_CONCURRENCY_<BACKEND> per back end.
+ * - RIG_EVAL_CONCURRENCY_<KIND>: evaluation item runs whose profile uses back-end kind <KIND>
+ *   executed at once (default: RIG_WORKER_CONCURRENCY), one variable per kind: SIM,
+ *   OPENAI_COMPATIBLE, OPENAI_IMAGES, COMFYUI, A1111, LOCAL_DETECTOR.
+ * - RIG_CONFIG: the back-end profiles file (default ./rig.config.json), read by
+ *   lib/pipeline/backends/config.ts.
  */
 const serverEnvSchema = z.object({
   RIG_DATA_DIR: z.string().trim().min(1).default("data"),
@@ -22,9 +31,15 @@ const serverEnvSchema = z.object({
     .optional(),
   RIG_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   RIG_WORKER: z.enum(["on", "off"]).default("on"),
-  RIG_EVAL_CONCURRENCY_SIM: z.coerce.number().int().min(1).max(16).optional(),
+  ...Object.fromEntries(backendKinds.map((kind) => [evaluationConcurrencyVariable(kind), z.coerce.number().int().min(1).max(64).optional()])),
 });
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
+
+/** Evaluation item concurrency per back-end kind: the kind's variable, else RIG_WORKER_CONCURRENCY. */
+export function evaluationConcurrency(env: ServerEnv = serverEnv()): Record<BackendKind, number> {
+  const values = env as unknown as Record<string, number | undefined>;
+  return Object.fromEntries(backendKinds.map((kind) => [kind, values[evaluationConcurrencyVariable(kind)] ?? env.RIG_WORKER_CONCURRENCY])) as Record<BackendKind, number>;
+}
 
 export function serverEnv(source: NodeJS.ProcessEnv = process.env): ServerEnv {
   const result = serverEnvSchema.safeParse(source);

@@ -42,7 +42,8 @@ describe("POST /api/runs", () => {
     const run = runDetailSchema.parse(await (await getRun(new Request(`${base}/api/runs/${id}`), params({ id }))).json());
     expect(run).toMatchObject({ id, status: "queued", prompt: "a photo of a dog right of a teddy bear", iterations: [] });
     expect(run.target.relations).toHaveLength(1);
-    expect(run.settings).toEqual({ seed: 1, maxIterations: 6, targetSgIoU: 1, patience: 3, backend: "sim" });
+    expect(run.settings).toEqual({ seed: 1, maxIterations: 6, targetSgIoU: 1, patience: 3, profile: "sim" });
+    expect(run.backends).toBeNull();
   });
 
   it("takes a JSON scene graph and draws its text", async () => {
@@ -61,7 +62,10 @@ describe("POST /api/runs", () => {
     await expectError(await post(JSON.stringify({ input: "   " })), 400, "bad_request:input");
     expect(await expectError(await post(JSON.stringify({ input: "a".repeat(2001) })), 400, "bad_request:input")).toMatch(/2000/);
     await expectError(await post("x".repeat(70_000)), 413, "payload_too_large:body");
-    expect(await expectError(await post(JSON.stringify({ input: "a cat", settings: { backend: "dall-e" } })), 400, "bad_request:backend")).toMatch(/unknown back end/);
+    expect(await expectError(await post(JSON.stringify({ input: "a cat", settings: { profile: "dall-e" } })), 400, "bad_request:profile")).toMatch(/^settings\.profile: unknown profile "dall-e"; available profiles: sim/);
+    // The old field name is an alias of profile.
+    expect(await expectError(await post(JSON.stringify({ input: "a cat", settings: { backend: "dall-e" } })), 400, "bad_request:profile")).toMatch(/settings\.profile/);
+    await expectError(await post(JSON.stringify({ input: "a cat", settings: { profile: "http://evil.example/v1" } })), 400, "bad_request:profile");
     await expectError(await post(JSON.stringify({ input: "a cat", settings: { seed: -1 } })), 400, "bad_request:settings");
     await expectError(await post(JSON.stringify({ input: "a cat", extra: 1 })), 400, "bad_request:body");
     await expectError(await post(JSON.stringify(["a cat"])), 400, "bad_request:body");
@@ -151,7 +155,7 @@ async function readEvents(response: Response, stopAfter = Infinity): Promise<Run
 }
 
 describe("GET /api/runs/[id]/events", () => {
-  it("sends a snapshot, then iterations and status as they land, and closes after a finished status", async () => {
+  it("sends a snapshot, then back ends, progress, iterations and status as they land, and closes after a finished status", async () => {
     const id = await createOne();
     await db().run.update({ where: { id }, data: { status: "running" } });
     const controller = new AbortController();
@@ -163,14 +167,20 @@ describe("GET /api/runs/[id]/events", () => {
     const imageId = await putPng(png);
     const critique = { triples: [], missingObjects: [], extraObjects: [], attributeMismatches: [], matches: {}, locations: {}, depths: {}, summary: "ok" };
     const stored = { index: 0, imageId, instruction: null, detected: { objects: [], relations: [] }, critique, metrics: { sgIoU: 0.5, entityIoU: 1, relationIoU: 0 }, durationsMs: { checker: 1 }, seeds: { checker: 1 }, warnings: [] };
+    publishRunEvent(id, { type: "backends", backends: { profile: "sim", roles: { diffuser: "sim" }, promptVersions: {} } });
+    publishRunEvent(id, { type: "progress", iteration: 0, role: "diffuser", done: 4, total: 20, stage: "sampling" });
     const { view } = await commitIteration(id, stored);
     publishRunEvent(id, { type: "iteration", iteration: view });
     publishRunEvent(id, { type: "iteration", iteration: view });
+    // Progress of an iteration that has landed is stale and not sent; the next iteration's is.
+    publishRunEvent(id, { type: "progress", iteration: 0, role: "diffuser", done: 20, total: 20 });
+    publishRunEvent(id, { type: "progress", iteration: 1, role: "editor", done: 1, total: 20 });
     await finishRun(id, { status: "succeeded", stopReason: "budget-spent", error: null });
     publishRunEvent(id, { type: "status", status: "succeeded", error: null, stopReason: "budget-spent" });
 
     const events = await reading;
-    expect(events.map((event) => event.type)).toEqual(["snapshot", "iteration", "status"]);
+    expect(events.map((event) => event.type)).toEqual(["snapshot", "backends", "progress", "iteration", "progress", "status"]);
+    expect(events[4]).toMatchObject({ type: "progress", iteration: 1, role: "editor" });
     expect(subscriberCount(id)).toBe(0);
 
     // A finished run: the snapshot alone, then the stream ends.

@@ -70,7 +70,7 @@ describe("POST /api/evals", () => {
     await expectError(await createEvaluation(new Request(`${base}/api/evals`, { method: "POST", body: noFile })), 400, "bad_request:file");
     const json = (body: string) => createEvaluation(new Request(`${base}/api/evals`, { method: "POST", body, headers: { "content-type": "application/json" } }));
     await expectError(await json("{nope"), 400, "bad_request:json");
-    await expectError(await json(JSON.stringify({ name: "x", format: "text", text: "a cat", settings: { profile: "gpu" } })), 400, "bad_request:settings");
+    await expectError(await json(JSON.stringify({ name: "x", format: "text", text: "a cat", settings: { profile: "gpu" } })), 400, "bad_request:profile");
     expect(await rowCounts()).toEqual(before);
   });
 

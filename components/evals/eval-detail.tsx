@@ -6,6 +6,7 @@ import type { EvaluationSummary } from "@/lib/pipeline/evaluation/summary";
 import { formatDateTime, formatDelta, formatIoU, formatMs } from "@/lib/viewer/format";
 import { cancelEvaluation, evalQueries, isEvaluationLive } from "@/lib/viewer/eval-queries";
 import { gainHistogram } from "@/lib/viewer/eval-stats";
+import { RunBackends } from "@/components/viewer/run-backends";
 import { GainHistogram, SgIoUCurve } from "./eval-charts";
 import { EvalItemsTable } from "./eval-items-table";
 
@@ -25,7 +26,7 @@ export function EvalDetail({ id }: { id: string }) {
     );
   }
   if (!detail.data) return <p className="text-sm text-slate-600">Loading the evaluation…</p>;
-  const { evaluation, progress, summary, items } = detail.data;
+  const { evaluation, backends, progress, summary, items } = detail.data;
   const live = isEvaluationLive(evaluation.status);
   const finished = progress.total - progress.pending;
   const settings = evaluation.settings;
@@ -37,9 +38,10 @@ export function EvalDetail({ id }: { id: string }) {
           <h1 className="text-2xl font-semibold tracking-tight">{evaluation.name}</h1>
           <p className="text-sm text-slate-700">
             {evaluation.format}
-            {evaluation.fileName ? ` · ${evaluation.fileName}` : ""} · profile {settings.profile} · seed {settings.seed} · max {settings.maxIterations} iterations · patience{" "}
+            {evaluation.fileName ? ` · ${evaluation.fileName}` : ""} · seed {settings.seed} · max {settings.maxIterations} iterations · patience{" "}
             {settings.patience} · target SG-IoU {settings.targetSgIoU} · created {formatDateTime(evaluation.createdAt)}
           </p>
+          <RunBackends profile={settings.profile} backends={backends} />
         </div>
         <div className="flex items-center gap-3">
           <span data-testid="eval-status">

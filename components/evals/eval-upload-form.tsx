@@ -1,10 +1,12 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
 import { evaluationFormats, MAX_DATASET_BYTES } from "@/lib/schemas/evaluation";
 import { evalQueries, uploadEvaluation } from "@/lib/viewer/eval-queries";
+import { findProfile, profileQueries, seedCaveat } from "@/lib/viewer/profile-queries";
+import { effectiveProfile, ProfileSelect } from "@/components/profiles/profile-select";
 
 const formatLabels: Record<(typeof evaluationFormats)[number], string> = {
   "laion-sg": "LAION-SG (JSON array or JSONL)",
@@ -22,6 +24,11 @@ export function EvalUploadForm() {
   const router = useRouter();
   const queryClient = useQueryClient();
   const [clientError, setClientError] = useState<string | null>(null);
+  /** "" until the user picks one: the server's default profile then. */
+  const [chosenProfile, setChosenProfile] = useState("");
+  const profiles = useQuery(profileQueries.list());
+  const profile = effectiveProfile(chosenProfile, profiles.data);
+  const seedNote = seedCaveat(findProfile(profiles.data, profile));
   const upload = useMutation({
     mutationFn: uploadEvaluation,
     onSuccess: (evaluationId) => {
@@ -83,6 +90,11 @@ export function EvalUploadForm() {
         <label className="flex flex-col gap-1 text-sm font-medium text-slate-800">
           Seed
           <input type="number" name="settings.seed" min={0} defaultValue={1} className={input} />
+          {seedNote ? (
+            <span data-testid="seed-note" className="text-xs font-normal text-amber-800">
+              {seedNote}
+            </span>
+          ) : null}
         </label>
         <label className="flex flex-col gap-1 text-sm font-medium text-slate-800">
           Max iterations
@@ -96,6 +108,7 @@ export function EvalUploadForm() {
           <input type="checkbox" name="lenient" /> Lenient (skip bad lines)
         </label>
       </div>
+      <ProfileSelect name="settings.profile" value={profile} onChange={setChosenProfile} />
       {error ? (
         <p role="alert" data-testid="eval-error" className="rounded bg-red-50 px-3 py-2 text-sm text-red-800">
           {error}

@@ -1,11 +1,13 @@
 "use client";
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
 import { MAX_INPUT_CHARACTERS } from "@/lib/schemas/run";
 import { validatePromptInput, looksLikeJson } from "@/lib/viewer/input-validation";
+import { findProfile, profileQueries, seedCaveat } from "@/lib/viewer/profile-queries";
 import { createRun, runQueries } from "@/lib/viewer/run-queries";
+import { effectiveProfile, ProfileSelect } from "@/components/profiles/profile-select";
 import { examplePrompts } from "./example-prompts";
 import { defaultSettings, SettingsFields, settingsToRequest, type SettingsValues } from "./settings-fields";
 
@@ -16,6 +18,10 @@ export function PromptForm() {
   const [input, setInput] = useState("");
   const [settings, setSettings] = useState<SettingsValues>(defaultSettings);
   const [clientError, setClientError] = useState<string | null>(null);
+  /** "" until the user picks one: the server's default profile then. */
+  const [chosenProfile, setChosenProfile] = useState("");
+  const profiles = useQuery(profileQueries.list());
+  const profile = effectiveProfile(chosenProfile, profiles.data);
 
   const create = useMutation({
     mutationFn: (body: Parameters<typeof createRun>[0]) => createRun(body),
@@ -34,7 +40,7 @@ export function PromptForm() {
     const problem = validatePromptInput(input);
     setClientError(problem);
     if (problem) return;
-    create.mutate({ input, settings: settingsToRequest(settings) });
+    create.mutate({ input, settings: settingsToRequest(settings, profile) });
   }
 
   function edit(value: string) {
@@ -78,9 +84,18 @@ export function PromptForm() {
       </div>
 
       <details className="rounded border border-slate-200 px-3 py-2">
-        <summary className="cursor-pointer text-sm font-medium text-slate-800">Settings</summary>
-        <div className="pt-3">
-          <SettingsFields values={settings} onChange={setSettings} />
+        <summary className="cursor-pointer text-sm font-medium text-slate-800">
+          Settings <span className="font-normal text-slate-600" data-testid="settings-profile">(profile: {profile})</span>
+        </summary>
+        <div className="flex flex-col gap-4 pt-3">
+          <ProfileSelect
+            value={profile}
+            onChange={(name) => {
+              setChosenProfile(name);
+              create.reset();
+            }}
+          />
+          <SettingsFields values={settings} onChange={setSettings} seedNote={seedCaveat(findProfile(profiles.data, profile))} />
         </div>
       </details>
 

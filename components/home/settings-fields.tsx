@@ -11,8 +11,10 @@ export interface SettingsValues {
 
 export const defaultSettings: SettingsValues = { seed: "1", maxIterations: "6", targetSgIoU: "1", patience: "3" };
 
+type NumberField = keyof SettingsValues;
+
 interface FieldSpec {
-  name: keyof SettingsValues;
+  name: NumberField;
   label: string;
   min: number;
   max: number;
@@ -27,7 +29,8 @@ const fields: FieldSpec[] = [
   { name: "patience", label: "Patience", min: 1, max: 20, step: 1, hint: "iterations without improvement" },
 ];
 
-export function SettingsFields({ values, onChange }: { values: SettingsValues; onChange: (values: SettingsValues) => void }) {
+/** The number settings; `seedNote` (e.g. "replays may differ") goes under the seed field. */
+export function SettingsFields({ values, onChange, seedNote }: { values: SettingsValues; onChange: (values: SettingsValues) => void; seedNote?: string | null }) {
   const id = useId();
   return (
     <fieldset className="grid grid-cols-2 gap-3 sm:grid-cols-4">
@@ -53,6 +56,11 @@ export function SettingsFields({ values, onChange }: { values: SettingsValues; o
           />
           <span id={`${id}-${field.name}-hint`} className="text-xs text-slate-600">
             {field.hint}
+            {field.name === "seed" && seedNote ? (
+              <span data-testid="seed-note" className="mt-0.5 block text-amber-800">
+                {seedNote}
+              </span>
+            ) : null}
           </span>
         </div>
       ))}
@@ -60,9 +68,10 @@ export function SettingsFields({ values, onChange }: { values: SettingsValues; o
   );
 }
 
-/** The form's settings as numbers for the API (the server validates the bounds). */
-export function settingsToRequest(values: SettingsValues) {
+/** The form's settings as numbers for the API (the server validates the bounds), with the chosen profile. */
+export function settingsToRequest(values: SettingsValues, profile: string) {
   return {
+    profile,
     seed: Number(values.seed),
     maxIterations: Number(values.maxIterations),
     targetSgIoU: Number(values.targetSgIoU),

@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import type { RunDetail } from "@/lib/schemas/run";
 import { IoUBadge, RunStatusBadge } from "@/components/status-badge";
 import { formatDateTime, formatMs } from "@/lib/viewer/format";
+import { RunBackends } from "./run-backends";
 
 export function RunHeader({ run, actions, liveNote }: { run: RunDetail; actions: ReactNode; liveNote: string | null }) {
   const elapsed = run.startedAt && run.finishedAt ? new Date(run.finishedAt).getTime() - new Date(run.startedAt).getTime() : null;
@@ -25,8 +26,11 @@ export function RunHeader({ run, actions, liveNote }: { run: RunDetail; actions:
             {elapsed !== null ? <span>took {formatMs(elapsed)}</span> : null}
             <span>created {formatDateTime(run.createdAt)}</span>
             <span className="text-slate-600">
-              seed {run.settings.seed} · target {run.settings.targetSgIoU} · patience {run.settings.patience} · back end {run.settings.backend}
+              seed {run.settings.seed} · target {run.settings.targetSgIoU} · patience {run.settings.patience}
             </span>
+          </div>
+          <div className="mt-1">
+            <RunBackends profile={run.settings.profile} backends={run.backends} />
           </div>
           <p aria-live="polite" className="mt-1 text-sm text-blue-800">
             {liveNote}

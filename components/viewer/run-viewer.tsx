@@ -6,10 +6,11 @@ import { useCallback, useEffect, useState } from "react";
 import type { OverlayLayers } from "@/components/canvas/overlay-canvas";
 import type { RunDetail } from "@/lib/schemas/run";
 import { runQueries } from "@/lib/viewer/run-queries";
-import { isLive } from "@/lib/viewer/run-stream";
+import { isLive, type LiveRunDetail } from "@/lib/viewer/run-stream";
 import { applyKeyDelta, defaultComparison, selectedIteration, timelineKeyDelta } from "@/lib/viewer/timeline";
 import { IterationView } from "./iteration-view";
 import { RunActions } from "./run-actions";
+import { RoleProgress } from "./role-progress";
 import { RunHeader } from "./run-header";
 import { Timeline } from "./timeline";
 import { useIterationParam } from "./use-iteration-param";
@@ -97,6 +98,8 @@ export function RunViewer({ source }: { source: RunSource }) {
   const current = selected === null ? undefined : data.iterations[selected];
   const otherIndex = compareWith !== null && compareWith !== selected && compareWith < count ? compareWith : selected === null ? null : defaultComparison(selected, count);
   const other = otherIndex === null ? undefined : data.iterations[otherIndex];
+  // Live only: the stream's `progress` events for the iteration in flight (never stored).
+  const progress = live ? ((data as LiveRunDetail).progress ?? null) : null;
   const liveNote = live ? (stream === "open" || readOnly || streamFailed ? `Live: ${count} iteration${count === 1 ? "" : "s"} so far…` : "Connecting to the live stream…") : null;
 
   return (
@@ -107,6 +110,7 @@ export function RunViewer({ source }: { source: RunSource }) {
         </p>
       ) : null}
       <RunHeader run={data} liveNote={liveNote} actions={readOnly ? null : <RunActions run={data} />} />
+      {progress ? <RoleProgress progress={progress} /> : null}
       {current && selected !== null ? (
         <>
           <Timeline iterations={data.iterations} selected={selected} bestIteration={data.bestIteration} playing={playing} onSelect={select} onPlayingChange={setPlaying} />

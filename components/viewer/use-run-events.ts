@@ -2,13 +2,13 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
-import { runStreamEventSchema, type RunDetail } from "@/lib/schemas/run";
+import { runStreamEventSchema } from "@/lib/schemas/run";
 import { runEventsUrl, runQueries } from "@/lib/viewer/run-queries";
-import { applyRunStreamEvent } from "@/lib/viewer/run-stream";
+import { applyRunStreamEvent, type LiveRunDetail } from "@/lib/viewer/run-stream";
 
 export type StreamState = "idle" | "connecting" | "open" | "error";
 
-const eventNames = ["snapshot", "iteration", "status"] as const;
+const eventNames = ["snapshot", "backends", "iteration", "progress", "status"] as const;
 
 /**
  * Subscribes to GET /api/runs/[id]/events while `enabled` and folds every event into the run's
@@ -33,7 +33,7 @@ export function useRunEvents(runId: string, enabled: boolean, setState: (state: 
       }
       const parsed = runStreamEventSchema.safeParse(data);
       if (!parsed.success) return;
-      queryClient.setQueryData<RunDetail>(queryKey, (current) => applyRunStreamEvent(current, parsed.data));
+      queryClient.setQueryData<LiveRunDetail>(queryKey, (current) => applyRunStreamEvent(current, parsed.data));
     };
     for (const name of eventNames) source.addEventListener(name, onEvent);
     source.onmessage = onEvent;

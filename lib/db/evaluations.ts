@@ -14,7 +14,7 @@ import {
   type EvaluationSettings,
   type EvaluationStatus,
 } from "../schemas/evaluation";
-import { finishedStatuses, type RunSettings } from "../schemas/run";
+import { finishedStatuses, runBackendsSchema, type RunBackends, type RunSettings } from "../schemas/run";
 import { db } from "./client";
 
 /**
@@ -54,7 +54,7 @@ export async function createEvaluation(data: CreateEvaluationInput): Promise<{ i
         maxIterations: data.settings.maxIterations,
         targetSgIoU: data.settings.targetSgIoU,
         patience: data.settings.patience,
-        backend: data.settings.profile,
+        profile: data.settings.profile,
       };
       await tx.evaluationItem.create({
         data: {
@@ -264,4 +264,23 @@ export async function listUnfinishedEvaluations(): Promise<string[]> {
 export async function listUnfinishedItemRuns(evaluationId: string): Promise<string[]> {
   const rows = await db().evaluationItem.findMany({ where: { evaluationId, status: "pending" }, select: { runId: true }, orderBy: { index: "asc" } });
   return rows.map((row) => row.runId);
+}
+
+/** Unfinished evaluations and their profiles, for the worker's per-back-end item concurrency. */
+export async function listActiveEvaluationProfiles(): Promise<Array<{ id: string; profile: string }>> {
+  const rows = await db().evaluation.findMany({ where: { status: { notIn: [...finishedStatuses] } }, select: { id: true, settings: true } });
+  return rows.map((row) => ({ id: row.id, profile: storedSettingsSchema.parse(row.settings).profile }));
+}
+
+/** What served the evaluation's items: the back ends recorded with its first item run that has them. */
+export async function getEvaluationBackends(evaluationId: string): Promise<RunBackends | null> {
+  // Runs record their back ends when they start; look at the first few started ones.
+  const items = await db().evaluationItem.findMany({
+    where: { evaluationId, run: { startedAt: { not: null } } },
+    orderBy: { index: "asc" },
+    take: 10,
+    select: { run: { select: { backends: true } } },
+  });
+  const recorded = items.find((item) => item.run.backends !== null)?.run.backends;
+  return recorded ? runBackendsSchema.parse(recorded) : null;
 }

@@ -4,7 +4,7 @@ import type { Critique } from "../pipeline/roles/types";
 import type { SceneGraph } from "../pipeline/scene-graph/schema";
 import { critiqueSchema } from "../pipeline/roles/types";
 import { sceneGraphSchema } from "../pipeline/scene-graph/schema";
-import { metricsSchema, runSettingsSchema, type IterationView, type RunSettings, type RunStatus } from "../schemas/run";
+import { metricsSchema, storedRunSettingsSchema, type IterationView, type RunBackends, type RunSettings, type RunStatus } from "../schemas/run";
 import { db } from "./client";
 import { durationsSchema, seedsSchema, toIterationView, warningsSchema } from "./mappers";
 
@@ -48,13 +48,17 @@ export async function markRunningRunsInterrupted(): Promise<number> {
 /**
  * Claims the oldest queued or interrupted run for this worker, atomically: the update is
  * conditional on the status read, so two workers never get the same run. Null when none waits.
- * `skipEvaluationRuns` leaves evaluation items waiting (their back end's concurrency is reached).
+ * `evaluationIds` limits evaluation item runs to those evaluations (the others' back ends are at
+ * their concurrency); runs that are not evaluation items are always eligible. Omit it for all.
  */
-export async function claimNextRun(options: { skipEvaluationRuns?: boolean } = {}): Promise<ClaimedRun | null> {
+export async function claimNextRun(options: { evaluationIds?: readonly string[] } = {}): Promise<ClaimedRun | null> {
   const client = db();
+  const eligible = options.evaluationIds
+    ? { OR: [{ evaluationItem: { is: null } }, ...(options.evaluationIds.length > 0 ? [{ evaluationItem: { is: { evaluationId: { in: [...options.evaluationIds] } } } }] : [])] }
+    : {};
   for (let attempt = 0; attempt < 10; attempt += 1) {
     const candidate = await client.run.findFirst({
-      where: { status: { in: ["queued", "interrupted"] }, ...(options.skipEvaluationRuns ? { evaluationItem: { is: null } } : {}) },
+      where: { status: { in: ["queued", "interrupted"] }, ...eligible },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
       select: { id: true, status: true, startedAt: true },
     });
@@ -78,7 +82,7 @@ async function loadClaimedRun(id: string): Promise<ClaimedRun> {
     evaluationId: row.evaluationItem?.evaluationId ?? null,
     prompt: row.prompt,
     target: sceneGraphSchema.parse(row.target),
-    settings: runSettingsSchema.parse(row.settings),
+    settings: storedRunSettingsSchema.parse(row.settings),
     attempts: row.attempts,
     iterations: row.iterations.map((iteration) => ({
       index: iteration.index,
@@ -97,6 +101,11 @@ async function loadClaimedRun(id: string): Promise<ClaimedRun> {
 /** Records the back end behind each role, once the loop has said which. */
 export async function recordRunRoles(id: string, roles: Record<string, string>): Promise<void> {
   await db().run.update({ where: { id }, data: { roles } });
+}
+
+/** Records what serves the run (profile, back end per role, prompt versions), once its profile is resolved. */
+export async function recordRunBackends(id: string, backends: RunBackends): Promise<void> {
+  await db().run.update({ where: { id }, data: { backends: { profile: backends.profile, roles: { ...backends.roles }, promptVersions: { ...backends.promptVersions } } } });
 }
 
 /**

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { runDetailSchema, runListResponseSchema, runSettingsSchema } from "../schemas/run";
 import type { SceneGraph } from "../pipeline/scene-graph/schema";
 import { db } from "./client";
-import { claimNextRun, commitIteration, finishRun, markRunningRunsInterrupted, type StoredIteration } from "./run-execution";
+import { createEvaluation } from "./evaluations";
+import { claimNextRun, commitIteration, finishRun, markRunningRunsInterrupted, recordRunBackends, type StoredIteration } from "./run-execution";
+import { parseSceneGraphInput } from "../pipeline/scene-graph/parse-input";
 import { createRun, getRunByShareToken, getRunDetail, listRuns, revokeShare, shareRun } from "./runs";
 import { useTestDatabase } from "./test-support";
 
@@ -125,5 +127,45 @@ describe("runs data layer", () => {
     expect((await getRunDetail(first.id))?.status).toBe("interrupted");
     const resumed = await claimNextRun();
     expect(resumed).toMatchObject({ id: first.id, attempts: 2 });
+  });
+
+  it("reads back runs stored before profiles (settings.backend \"sim\", no back ends recorded) as profile sim, and claims them", async () => {
+    await db().run.updateMany({ where: { status: { in: ["queued", "interrupted"] } }, data: { status: "cancelled" } });
+    const legacy = await db().run.create({
+      data: {
+        input: "a cat left of a dog",
+        prompt: "a cat left of a dog",
+        promptSearch: "a cat left of a dog",
+        target: { objects: [{ id: "c", label: "cat", attributes: [] }, { id: "d", label: "dog", attributes: [] }], relations: [{ subject: "c", predicate: "left of", object: "d" }] },
+        settings: { seed: 9, maxIterations: 5, targetSgIoU: 0.8, patience: 2, backend: "sim" },
+        roles: { diffuser: "sim-diffuser", checker: "sim-checker", actor: "sim-actor", editor: "sim-editor", judge: "sim-judge" },
+        status: "queued",
+      },
+    });
+    const detail = runDetailSchema.parse(await getRunDetail(legacy.id));
+    expect(detail.settings).toEqual({ seed: 9, maxIterations: 5, targetSgIoU: 0.8, patience: 2, profile: "sim" });
+    expect(detail.backends).toBeNull();
+    expect((await claimNextRun())?.settings).toEqual(detail.settings);
+    // The row itself is not rewritten: nothing stored is lost.
+    expect((await db().run.findUniqueOrThrow({ where: { id: legacy.id } })).settings).toMatchObject({ backend: "sim" });
+  });
+
+  it("records what served a run, and claims evaluation item runs only of the evaluations it is allowed", async () => {
+    const { id } = await newRun("served");
+    await recordRunBackends(id, { profile: "local", roles: { diffuser: "a1111:sdxl", checker: "openai-compatible:qwen" }, promptVersions: { checker: "checker.v1" } });
+    expect((await getRunDetail(id))?.backends).toEqual({ profile: "local", roles: { diffuser: "a1111:sdxl", checker: "openai-compatible:qwen" }, promptVersions: { checker: "checker.v1" } });
+    await db().run.updateMany({ where: { status: { in: ["queued", "interrupted"] } }, data: { status: "cancelled" } });
+    const { id: evaluationId } = await createEvaluation({
+      name: "e",
+      format: "text",
+      fileName: null,
+      settings: { seed: 1, maxIterations: 2, targetSgIoU: 1, patience: 2, profile: "sim", lenient: false },
+      skipped: [],
+      items: [{ id: "1", prompt: "a cat left of a dog", target: parseSceneGraphInput("a cat left of a dog"), category: { relations: ["left"], objectCount: 2 } } as never],
+    });
+    expect((await db().run.findFirstOrThrow({ where: { evaluationItem: { is: { evaluationId } } } })).settings).toMatchObject({ profile: "sim" });
+    expect(await claimNextRun({ evaluationIds: [] })).toBeNull();
+    expect(await claimNextRun({ evaluationIds: ["someotherevaluationid0"] })).toBeNull();
+    expect((await claimNextRun({ evaluationIds: [evaluationId] }))?.evaluationId).toBe(evaluationId);
   });
 });

@@ -5,6 +5,7 @@ import {
   completeEvaluationIfDone,
   createEvaluation,
   getEvaluation,
+  getEvaluationBackends,
   getItemByRun,
   listEvaluationItems,
   listPendingItemsWithFinishedRuns,
@@ -22,8 +23,9 @@ import { DatasetImportError, type DatasetItem, type DatasetItemCategory } from "
 import { mulberry32 } from "../pipeline/evaluation/summary";
 import { summariseEvaluation, type EvaluationSummary } from "../pipeline/evaluation/summary";
 import { createEvaluationRequestSchema, evaluationIdSchema, evaluationSettingsSchema, type EvaluationProgress, type EvaluationStatus } from "../schemas/evaluation";
-import { finishedStatuses, type RunDetail } from "../schemas/run";
+import { finishedStatuses, type RunBackends, type RunDetail } from "../schemas/run";
 import { itemResultFromRun } from "./evaluation-results";
+import { chooseProfile } from "./profiles";
 import { cancelRun } from "./runs";
 import { notifyRunQueued } from "./runtime";
 import { describeZodError } from "./validation";
@@ -49,7 +51,7 @@ export async function submitEvaluation(body: unknown): Promise<{ id: string; ite
   }
   if (imported.items.length === 0) throw new AppError("bad_request:dataset", `${fileName ?? "upload"}: no usable item in the file`);
   const items = selectItems(imported.items, request.limit, request.sampleSeed);
-  const settings = evaluationSettingsSchema.parse(request.settings);
+  const settings = evaluationSettingsSchema.parse({ ...request.settings, profile: await chooseProfile(request.settings.profile) });
   const { id } = await createEvaluation({
     name: request.name,
     format: request.format,
@@ -140,6 +142,8 @@ export async function getEvaluationOrThrow(id: string): Promise<EvaluationRecord
 
 export interface EvaluationDetail {
   evaluation: EvaluationRecord;
+  /** What served the items (recorded with the first started item run); null before one started. */
+  backends: RunBackends | null;
   progress: EvaluationProgress;
   /** Over the items done so far; null before the first. */
   summary: EvaluationSummary | null;
@@ -152,6 +156,7 @@ export async function getEvaluationDetail(id: string, now = Date.now()): Promise
   const results = items.flatMap((item) => (item.result ? [item.result] : []));
   return {
     evaluation,
+    backends: await getEvaluationBackends(id),
     progress: progressOf(evaluation, items, now),
     summary: results.some((result) => result.status === "done") ? summariseEvaluation(results, { seed: evaluation.settings.seed, resamples: 1000 }) : null,
     items,

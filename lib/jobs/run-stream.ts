@@ -10,7 +10,8 @@ export const STREAM_TICK_MS = 5000;
 /**
  * A run's live events as server-sent events (`event: <type>` + `data: <RunStreamEvent JSON>`):
  * first a `snapshot` from the database (so a reload or a late viewer sees everything), then the
- * worker's `iteration` and `status` events from the in-process bus, without duplicates. The
+ * worker's `backends`, `iteration`, `progress` (live only, throttled by the worker) and `status`
+ * events from the in-process bus, without duplicates. The
  * stream closes after a finished status (succeeded, failed, cancelled), or at once after the
  * snapshot of a finished run. Every tick it sends a heartbeat comment and re-reads the run's
  * summary, so it also catches up with a worker in another process. Throws not_found:run.
@@ -62,6 +63,8 @@ export async function openRunEventStream(runId: string, signal?: AbortSignal, ti
           if (event.iteration.index <= lastIndex) return;
           lastIndex = event.iteration.index;
         }
+        // Progress of an iteration already delivered is stale (the throttle may trail its end).
+        if (event.type === "progress" && event.iteration <= lastIndex) return;
         if (event.type === "status") lastStatus = event.status;
         send(event);
         if (event.type === "status" && finishedStatuses.includes(event.status)) close();

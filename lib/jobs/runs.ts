@@ -8,6 +8,7 @@ import { createRunRequestSchema, finishedStatuses, runIdSchema, runSettingsSchem
 import { describeZodError } from "./validation";
 import { getRunWorker, notifyRunQueued } from "./runtime";
 import { publishRunEvent } from "./event-bus";
+import { chooseProfile } from "./profiles";
 
 /**
  * Submitting and cancelling runs: the one code path behind POST /api/runs, POST
@@ -27,7 +28,9 @@ export async function submitRun(body: unknown): Promise<{ id: string }> {
   }
   if (reading.graph.objects.length === 0) throw new AppError("bad_request:input", "the input names no object to draw");
   const prompt = reading.source === "prompt" ? input : sceneGraphToPromptText(reading.graph);
-  const settings = runSettingsSchema.parse(partialSettings);
+  // A profile is a NAME; its URLs and keys stay in the server's config and environment.
+  const profile = await chooseProfile(partialSettings.profile);
+  const settings = runSettingsSchema.parse({ ...partialSettings, profile });
   const run = await createRun({ input, prompt, target: reading.graph, settings });
   notifyRunQueued();
   return run;
@@ -36,7 +39,7 @@ export async function submitRun(body: unknown): Promise<{ id: string }> {
 function codeFor(error: import("zod").ZodError): `bad_request:${string}` {
   const first = error.issues[0];
   const field = first?.path[0];
-  if (field === "settings" && first?.path[1] === "backend") return "bad_request:backend";
+  if (field === "settings" && first?.path[1] === "profile") return "bad_request:profile";
   if (field === "input" || field === "settings") return `bad_request:${field}`;
   return "bad_request:body";
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { serverEnv } from "../env";
+import { evaluationConcurrency, serverEnv } from "../env";
 import type { RunWorker, RunWorkerOptions } from "./worker";
 
 /**
@@ -22,7 +22,7 @@ export async function startRunWorker(options: RunWorkerOptions = {}): Promise<Ru
   if (globalForWorker.rigWorker) return globalForWorker.rigWorker;
   const worker = new RunWorker({
     concurrency: env.RIG_WORKER_CONCURRENCY,
-    evaluationConcurrency: { sim: env.RIG_EVAL_CONCURRENCY_SIM ?? env.RIG_WORKER_CONCURRENCY },
+    evaluationConcurrency: evaluationConcurrency(env),
     ...options,
   });
   globalForWorker.rigWorker = worker;

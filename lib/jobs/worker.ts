@@ -1,8 +1,9 @@
 import "server-only";
 import { encodePng, decodeImage } from "../pipeline/image/png";
 import { createSimRoles } from "../pipeline/backends/sim";
+import type { Env } from "../pipeline/backends/config";
 import { runLoop } from "../pipeline/loop/engine";
-import type { LoopEvent } from "../pipeline/loop/events";
+import type { LoopEvent, RoleProgressEvent } from "../pipeline/loop/events";
 import type { IterationRecord, ScoreFunction } from "../pipeline/loop/types";
 import { sceneGraphMetrics } from "../pipeline/metrics/scene-graph-iou";
 import { RoleError } from "../pipeline/roles/errors";
@@ -12,27 +13,35 @@ import {
   commitIteration,
   finishRun,
   markRunningRunsInterrupted,
+  recordRunBackends,
   recordRunRoles,
   type ClaimedRun,
   type RunOutcome,
   type StoredIteration,
 } from "../db/run-execution";
-import { markEvaluationRunning, markRunningEvaluationsInterrupted } from "../db/evaluations";
+import { listActiveEvaluationProfiles, markEvaluationRunning, markRunningEvaluationsInterrupted } from "../db/evaluations";
 import { deriveSeed } from "../pipeline/loop/seeds";
 import type { RunDetail } from "../schemas/run";
 import { putPng, readImage } from "../images/store";
 import { publishRunEvent } from "./event-bus";
 import { reconcileEvaluations, recordEvaluationRun } from "./evaluations";
+import { ProfileRoles, type ResolveRunRoles } from "./profile-roles";
+import { ProgressThrottle } from "./progress-throttle";
 
 /**
  * Executes runs in the background of the server process, never inside a request.
  *
  * - `concurrency` slots each claim the oldest waiting run (queued, or interrupted by a crash) and
- *   execute it with runLoop. Roles are created once per worker and shared: the sim's sprite
- *   library caches decoded sprites.
+ *   execute it with runLoop on the roles of the run's back-end profile (settings.profile), resolved
+ *   through the registry from rig.config.json and cached per profile until the file changes. The
+ *   embedded sim world is created once and shared by every profile's sim roles (its sprite library
+ *   caches decoded sprites). A profile that cannot be resolved (broken config, profile removed, key
+ *   variable not set) fails the run at once with that error stored. What served each role and the
+ *   prompt versions are recorded with the run before the loop starts.
  * - Every `iteration-end` is persisted as it lands: PNG (and thumbnail) into the content-addressed
  *   store first, then one transaction for the iteration row and the run's best/count. Then the
- *   event goes to the in-process bus for live viewers.
+ *   event goes to the in-process bus for live viewers. `role-progress` events (a long role call's
+ *   steps) go only to the bus, as throttled `progress` events; they are never stored.
  * - Resume: on start, runs left "running" become "interrupted"; a slot that claims one loads its
  *   stored iterations (images decoded from the store, lossless PNG) and hands them to runLoop's
  *   `resume` input, which continues at the next iteration exactly as the uninterrupted run would
@@ -40,21 +49,31 @@ import { reconcileEvaluations, recordEvaluationRun } from "./evaluations";
  *   nothing for the stored iterations and also holds for back ends that are not deterministic.
  * - Cancel: one AbortController per executing run. A cancel requested through the database by
  *   another process is noticed after the next iteration commits.
- * - Evaluations: an item's run is a normal run. At most `evaluationConcurrency[backend]` of them
- *   execute at once (slots beyond that take only other runs). When one ends, the item's result is
- *   stored (the Judge scores iteration 0 here when the best is a later one) and the evaluation is
- *   finished after its last item. On start, results missed by a crash are recorded.
+ * - Evaluations: an item's run is a normal run. At most `evaluationConcurrency[kind]` item runs
+ *   whose profile uses back-end kind `kind` execute at once (slots beyond that take only other
+ *   runs); claims are made one at a time so the places are counted exactly. When one ends, the
+ *   item's result is stored (the run's profile's Judge scores iteration 0 here when the best is a
+ *   later one) and the evaluation is finished after its last item. On start, results missed by a
+ *   crash are recorded.
  */
 export interface RunWorkerOptions {
   concurrency?: number;
-  /** Builds the roles once per worker (default: the embedded sim world). */
+  /** Builds the embedded world's roles, once per worker (default: createSimRoles). Serves profile "sim". */
   createRoles?: () => Roles;
+  /** Resolves a profile to roles (default: the registry on rig.config.json / RIG_CONFIG). Test seam. */
+  resolveRoles?: ResolveRunRoles;
+  /** Where API keys are read from (default process.env). */
+  env?: Env;
   score?: ScoreFunction;
   /** How often idle slots look for work when nobody calls `wake()`. */
   pollIntervalMs?: number;
   log?: (message: string) => void;
-  /** Evaluation item runs executed at once, per back end (default: `concurrency`). */
+  /** Evaluation item runs executed at once, per back-end kind of their profile (default: `concurrency`). */
   evaluationConcurrency?: Partial<Record<string, number>>;
+  /** Live progress events per run at most once per this many ms (default 250). */
+  progressIntervalMs?: number;
+  /** The loop (default runLoop). Test seam. */
+  loop?: typeof runLoop;
 }
 
 interface ActiveRun {
@@ -64,14 +83,18 @@ interface ActiveRun {
 
 export class RunWorker {
   private readonly concurrency: number;
-  private readonly createRoles: () => Roles;
+  private readonly profiles: ProfileRoles;
+  private readonly resolveRoles: ResolveRunRoles;
   private readonly score: ScoreFunction;
   private readonly pollIntervalMs: number;
   private readonly log: (message: string) => void;
   private readonly evaluationConcurrency: Partial<Record<string, number>>;
-  /** Evaluation item runs executing (or being claimed) in this worker. */
-  private evaluationRunsHeld = 0;
-  private roles: Roles | undefined;
+  private readonly progressIntervalMs: number;
+  private readonly loop: typeof runLoop;
+  /** Evaluation item runs executing in this worker, per back-end kind. */
+  private readonly evaluationRunsHeld = new Map<string, number>();
+  /** Claims are made one at a time, so the evaluation places they take are counted before the next looks. */
+  private claiming: Promise<unknown> = Promise.resolve();
   private readonly active = new Map<string, ActiveRun>();
   private readonly sleepers = new Set<() => void>();
   private slots: Promise<void>[] = [];
@@ -81,11 +104,14 @@ export class RunWorker {
 
   constructor(options: RunWorkerOptions = {}) {
     this.concurrency = options.concurrency ?? 2;
-    this.createRoles = options.createRoles ?? (() => createSimRoles());
+    this.profiles = new ProfileRoles(options.createRoles ?? (() => createSimRoles()), options.env ?? process.env);
+    this.resolveRoles = options.resolveRoles ?? ((profile) => this.profiles.forProfile(profile));
     this.score = options.score ?? sceneGraphMetrics;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.log = options.log ?? ((message) => console.log(`[rig worker] ${message}`));
     this.evaluationConcurrency = options.evaluationConcurrency ?? {};
+    this.progressIntervalMs = options.progressIntervalMs ?? 250;
+    this.loop = options.loop ?? runLoop;
   }
 
   /** Marks runs a dead process left running as interrupted, then starts the slots. */
@@ -140,46 +166,80 @@ export class RunWorker {
 
   private async slot(): Promise<void> {
     while (this.running) {
-      let claimed: ClaimedRun | null = null;
-      // Reserve an evaluation place before the claim's await, so two slots cannot both take the last one.
-      const mayTakeEvaluationRun = this.evaluationRunsHeld < this.evaluationLimit();
-      if (mayTakeEvaluationRun) this.evaluationRunsHeld += 1;
+      let claimed: { run: ClaimedRun; kinds: string[] } | null = null;
       try {
-        claimed = await claimNextRun({ skipEvaluationRuns: !mayTakeEvaluationRun });
-        if (claimed?.evaluationId) await markEvaluationRunning(claimed.evaluationId);
+        claimed = await this.claim();
       } catch (error) {
-        this.log(`claiming a run failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.log(`claiming a run failed: ${describeError(error)}`);
       }
-      const holdsEvaluationPlace = mayTakeEvaluationRun && Boolean(claimed?.evaluationId);
-      if (mayTakeEvaluationRun && !holdsEvaluationPlace) this.evaluationRunsHeld -= 1;
       if (!this.running) {
-        if (holdsEvaluationPlace) this.evaluationRunsHeld -= 1;
+        if (claimed) this.release(claimed.kinds);
         break;
       }
       if (!claimed) {
         await this.sleep(this.pollIntervalMs);
         continue;
       }
+      const { run, kinds } = claimed;
       const controller = new AbortController();
-      const done = this.execute(claimed, controller);
-      this.active.set(claimed.id, { controller, done });
+      const done = this.execute(run, controller);
+      this.active.set(run.id, { controller, done });
       await done;
-      this.active.delete(claimed.id);
-      if (holdsEvaluationPlace) this.evaluationRunsHeld -= 1;
+      this.active.delete(run.id);
+      this.release(kinds);
     }
   }
 
-  /** Evaluation item runs of the (only) back end allowed at once. */
-  private evaluationLimit(): number {
-    return this.evaluationConcurrency.sim ?? this.concurrency;
+  /**
+   * Claims the oldest waiting run whose evaluation (if any) has room: an evaluation is eligible when
+   * every back-end kind of its profile is below its limit. One claim at a time per worker.
+   */
+  private claim(): Promise<{ run: ClaimedRun; kinds: string[] } | null> {
+    const next = this.claiming.then(async () => {
+      const evaluations = await listActiveEvaluationProfiles();
+      const kindsByEvaluation = new Map<string, string[]>();
+      for (const evaluation of evaluations) kindsByEvaluation.set(evaluation.id, await this.profiles.kindsOf(evaluation.profile));
+      const eligible = evaluations
+        .filter((evaluation) => kindsByEvaluation.get(evaluation.id)!.every((kind) => (this.evaluationRunsHeld.get(kind) ?? 0) < this.evaluationLimit(kind)))
+        .map((evaluation) => evaluation.id);
+      const run = await claimNextRun({ evaluationIds: eligible });
+      if (!run) return null;
+      const kinds = run.evaluationId ? (kindsByEvaluation.get(run.evaluationId) ?? (await this.profiles.kindsOf(run.settings.profile))) : [];
+      for (const kind of kinds) this.evaluationRunsHeld.set(kind, (this.evaluationRunsHeld.get(kind) ?? 0) + 1);
+      if (run.evaluationId) {
+        try {
+          await markEvaluationRunning(run.evaluationId);
+        } catch (error) {
+          this.log(`evaluation ${run.evaluationId}: marking it running failed: ${describeError(error)}`);
+        }
+      }
+      return { run, kinds };
+    });
+    this.claiming = next.catch(() => {});
+    return next;
   }
 
-  /** The one-shot judge score of a finished evaluation run whose best is a later iteration. */
+  private release(kinds: readonly string[]): void {
+    for (const kind of kinds) this.evaluationRunsHeld.set(kind, Math.max(0, (this.evaluationRunsHeld.get(kind) ?? 0) - 1));
+  }
+
+  /** Evaluation item runs of one back-end kind allowed at once. */
+  private evaluationLimit(kind: string): number {
+    return this.evaluationConcurrency[kind] ?? this.concurrency;
+  }
+
+  /** The one-shot judge score of a finished evaluation run whose best is a later iteration, by the run's profile's Judge. */
   private async judgeFirstIteration(run: RunDetail): Promise<{ score: number; durationMs: number } | null> {
-    this.roles ??= this.createRoles();
-    const judge = this.roles.judge;
     const first = run.iterations[0];
-    if (!judge || !first) return null;
+    if (!first) return null;
+    let judge;
+    try {
+      judge = (await this.resolveRoles(run.settings.profile)).roles.judge;
+    } catch (error) {
+      this.log(`run ${run.id}: no Judge for iteration 0: ${describeError(error)}`);
+      return null;
+    }
+    if (!judge) return null;
     const png = await readImage(first.imageId);
     if (!png) return null;
     const started = performance.now();
@@ -206,12 +266,19 @@ export class RunWorker {
 
   private async execute(run: ClaimedRun, controller: AbortController): Promise<void> {
     publishRunEvent(run.id, { type: "status", status: "running", error: null, stopReason: null });
+    const progress = new ProgressThrottle<RoleProgressEvent>(
+      ({ iteration, role, done, total, stage }) => publishRunEvent(run.id, { type: "progress", iteration, role, done, total, ...(stage ? { stage: stage.slice(0, 200) } : {}) }),
+      this.progressIntervalMs,
+    );
     let outcome: RunOutcome;
     try {
-      this.roles ??= this.createRoles();
+      const { roles, backends, capabilities } = await this.resolveRoles(run.settings.profile);
+      if (this.abandoned) throw new Error("worker abandoned");
+      await recordRunBackends(run.id, backends);
+      publishRunEvent(run.id, { type: "backends", backends });
       const resumed = await Promise.all(run.iterations.map(toIterationRecord));
       if (resumed.length > 0) this.log(`run ${run.id}: resuming after iteration ${resumed.length - 1}`);
-      const result = await runLoop(
+      const result = await this.loop(
         {
           target: run.target,
           prompt: run.prompt,
@@ -222,7 +289,7 @@ export class RunWorker {
           signal: controller.signal,
           resume: { iterations: resumed },
         },
-        { roles: this.roles, score: this.score, onEvent: (event) => this.onEvent(run.id, event, controller) },
+        { roles, score: this.score, ...(capabilities ? { capabilities } : {}), onEvent: (event) => this.onEvent(run.id, event, controller, progress) },
       );
       const judgement = result.judgement
         ? { ...result.judgement, warnings: [...result.judgement.warnings] }
@@ -239,6 +306,8 @@ export class RunWorker {
         ? { status: "cancelled", stopReason: "cancelled", error: null }
         : { status: "failed", stopReason: "failed", error: describeError(error) };
       if (!aborted && !this.abandoned) this.log(`run ${run.id} failed: ${outcome.error}`);
+    } finally {
+      progress.cancel();
     }
     if (this.abandoned) return;
     try {
@@ -256,13 +325,19 @@ export class RunWorker {
     }
   }
 
-  private async onEvent(runId: string, event: LoopEvent, controller: AbortController): Promise<void> {
+  private async onEvent(runId: string, event: LoopEvent, controller: AbortController, progress: ProgressThrottle<RoleProgressEvent>): Promise<void> {
     if (this.abandoned) throw new Error("worker abandoned");
+    if (event.type === "role-progress") {
+      // Live only: never stored, never awaited (the loop awaits every subscriber).
+      progress.push(event);
+      return;
+    }
     if (event.type === "run-start") {
       await recordRunRoles(runId, event.roles);
       return;
     }
     if (event.type !== "iteration-end") return;
+    progress.cancel();
     const { record } = event;
     // The file first (content-addressed, idempotent), then the rows in one transaction.
     const imageId = await putPng(await encodePng(record.image));

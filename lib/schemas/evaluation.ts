@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { runSettingsSchema, runStatusSchema } from "./run";
+import { runSettingsFields, runSettingsSchema, runStatusSchema } from "./run";
 
 /**
  * The evaluation contract between the server (POST /api/evals, the database layer) and the pages.
@@ -24,8 +24,8 @@ export const evaluationSettingsSchema = z
     maxIterations: runSettingsSchema.shape.maxIterations,
     targetSgIoU: runSettingsSchema.shape.targetSgIoU,
     patience: runSettingsSchema.shape.patience,
-    /** Back-end profile of every role; only the embedded world exists. */
-    profile: z.literal("sim", { error: 'unknown profile: the only one available is "sim"' }).default("sim"),
+    /** Back-end profile of every item run (GET /api/profiles lists them). */
+    profile: runSettingsSchema.shape.profile,
   })
   .strict();
 export type EvaluationSettings = z.infer<typeof evaluationSettingsSchema>;
@@ -41,7 +41,11 @@ export const createEvaluationRequestSchema = z
     sampleSeed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
     /** Skip bad lines (listed) instead of failing at the first. */
     lenient: z.boolean().default(false),
-    settings: evaluationSettingsSchema.partial().strict().default({}),
+    settings: z
+      .object({ seed: runSettingsFields.seed, maxIterations: runSettingsFields.maxIterations, targetSgIoU: runSettingsFields.targetSgIoU, patience: runSettingsFields.patience, profile: runSettingsFields.profile })
+      .partial()
+      .strict()
+      .default({}),
   })
   .strict();
 export type CreateEvaluationRequest = z.input<typeof createEvaluationRequestSchema>;

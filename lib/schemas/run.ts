@@ -13,17 +13,57 @@ export const runStatusSchema = z.enum(["queued", "running", "succeeded", "failed
 export type RunStatus = z.infer<typeof runStatusSchema>;
 export const finishedStatuses: readonly RunStatus[] = ["succeeded", "failed", "cancelled"];
 
+/** The five roles of the loop. */
+export const roleNames = ["diffuser", "checker", "actor", "editor", "judge"] as const;
+export const roleNameSchema = z.enum(roleNames);
+export type RoleName = z.infer<typeof roleNameSchema>;
+
+/**
+ * A back-end profile is chosen by NAME only (rig.config.json on the server holds its URLs; keys come
+ * from the server's environment). "sim", the embedded CPU world, always exists.
+ */
+export const profileNameSchema = z
+  .string({ error: "must be a profile name" })
+  .trim()
+  .min(1, "must name a profile")
+  .max(100, "is longer than 100 characters")
+  .regex(/^[A-Za-z0-9._-]+$/, "profile names use letters, digits, . _ -");
+
+/** Each setting without its default: requests send some, the server fills the rest. */
+export const runSettingsFields = {
+  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  maxIterations: z.number().int().min(1).max(20),
+  targetSgIoU: z.number().min(0).max(1),
+  patience: z.number().int().min(1).max(20),
+  /** Back-end profile serving the roles (GET /api/profiles lists them). */
+  profile: profileNameSchema,
+};
+
 export const runSettingsSchema = z
   .object({
-    seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
-    maxIterations: z.number().int().min(1).max(20).default(6),
-    targetSgIoU: z.number().min(0).max(1).default(1),
-    patience: z.number().int().min(1).max(20).default(3),
-    /** Back end for every role; the embedded CPU world until real back ends arrive. */
-    backend: z.literal("sim", { error: 'unknown back end: the only one available is "sim"' }).default("sim"),
+    seed: runSettingsFields.seed.default(1),
+    maxIterations: runSettingsFields.maxIterations.default(6),
+    targetSgIoU: runSettingsFields.targetSgIoU.default(1),
+    patience: runSettingsFields.patience.default(3),
+    /** Default "sim" here; a request without a profile gets the config's defaultProfile. */
+    profile: runSettingsFields.profile.default("sim"),
   })
   .strict();
 export type RunSettings = z.infer<typeof runSettingsSchema>;
+
+/**
+ * Settings written before profiles existed say `backend: "sim"`: they read back as profile "sim".
+ * A request may still send `backend` (an alias of `profile`); sending both is an error.
+ */
+export function upgradeLegacySettings(value: unknown): unknown {
+  if (!value || typeof value !== "object" || Array.isArray(value) || !("backend" in value)) return value;
+  const { backend, ...rest } = value as Record<string, unknown>;
+  if ("profile" in rest) return value;
+  return { ...rest, profile: backend };
+}
+
+/** Settings as stored in a run row (current or legacy shape), read back in the current shape. */
+export const storedRunSettingsSchema = z.preprocess(upgradeLegacySettings, runSettingsSchema);
 
 export const createRunRequestSchema = z
   .object({
@@ -33,10 +73,22 @@ export const createRunRequestSchema = z
       .trim()
       .min(1, "the prompt is empty")
       .max(MAX_INPUT_CHARACTERS, `the prompt is longer than ${MAX_INPUT_CHARACTERS} characters`),
-    settings: runSettingsSchema.partial().strict().default({}),
+    settings: z.preprocess((value) => upgradeLegacySettings(value ?? {}), z.object(runSettingsFields).partial().strict()),
   })
   .strict();
-export type CreateRunRequest = z.infer<typeof createRunRequestSchema>;
+export type CreateRunRequest = z.input<typeof createRunRequestSchema>;
+
+/**
+ * What served a run, recorded by the worker when it resolved the run's profile: the profile, the
+ * back end of each role ("sim", "openai-compatible:<model>", "comfyui:<checkpoint>" ...) and the
+ * prompt versions of the vision-language roles. Names only: never a URL or a key.
+ */
+export const runBackendsSchema = z.object({
+  profile: z.string(),
+  roles: z.partialRecord(roleNameSchema, z.string()),
+  promptVersions: z.partialRecord(z.enum(["checker", "actor", "judge"]), z.string()),
+});
+export type RunBackends = z.infer<typeof runBackendsSchema>;
 
 export const metricsSchema = z.object({ sgIoU: z.number(), entityIoU: z.number(), relationIoU: z.number() });
 
@@ -75,6 +127,8 @@ export const judgementViewSchema = z.object({ score: z.number(), rationale: z.st
 export const runDetailSchema = runSummarySchema.extend({
   target: sceneGraphSchema,
   settings: runSettingsSchema,
+  /** Null until the worker has resolved the run's profile (and for runs stored before profiles). */
+  backends: runBackendsSchema.nullable(),
   error: z.string().nullable(),
   stopReason: z.string().nullable(),
   startedAt: z.string().nullable(),
@@ -97,11 +151,25 @@ export const runListResponseSchema = z.object({
   pageSize: z.number().int(),
 });
 
+/** How far a role call of the iteration in flight has got: `done` of `total` units (sampling steps). */
+export const roleProgressSchema = z.object({
+  iteration: z.number().int().min(0),
+  role: roleNameSchema,
+  done: z.number().min(0),
+  total: z.number().min(0),
+  stage: z.string().max(200).optional(),
+});
+export type RoleProgressView = z.infer<typeof roleProgressSchema>;
+
 /** Server-sent events of GET /api/runs/[id]/events (the `event:` field names the kind). */
 export const runStreamEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("snapshot"), run: runDetailSchema }),
   z.object({ type: z.literal("iteration"), iteration: iterationViewSchema }),
   z.object({ type: z.literal("status"), status: runStatusSchema, error: z.string().nullable(), stopReason: z.string().nullable() }),
+  /** The run's profile was resolved: what serves each role. */
+  z.object({ type: z.literal("backends"), backends: runBackendsSchema }),
+  /** A long role call's progress (e.g. ComfyUI's sampling steps) in the iteration in flight; live only, never stored. */
+  roleProgressSchema.extend({ type: z.literal("progress") }),
 ]);
 export type RunStreamEvent = z.infer<typeof runStreamEventSchema>;
 

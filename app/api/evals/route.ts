@@ -25,7 +25,7 @@ function tooLarge(): AppError {
   return new AppError("payload_too_large:dataset", `the data set file is larger than ${MAX_DATASET_BYTES / 1024 / 1024} MB`);
 }
 
-/** The create request from a multipart form (fields: file, format, name, limit, sampleSeed, lenient, settings.*) or a JSON body. */
+/** The create request from a multipart form (fields: file, format, name, limit, sampleSeed, lenient, settings.* including settings.profile) or a JSON body. */
 async function readEvaluationRequest(request: Request): Promise<unknown> {
   if (Number(request.headers.get("content-length") ?? "0") > MAX_REQUEST_BYTES) throw tooLarge();
   const type = request.headers.get("content-type") ?? "";
@@ -45,9 +45,12 @@ async function readEvaluationRequest(request: Request): Promise<unknown> {
       return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
     };
     const number = (name: string) => (field(name) === undefined ? undefined : Number(field(name)));
-    const settings = Object.fromEntries(
-      (["seed", "maxIterations", "targetSgIoU", "patience"] as const).flatMap((key) => (field(`settings.${key}`) === undefined ? [] : [[key, number(`settings.${key}`)]])),
-    );
+    const settings = {
+      ...Object.fromEntries(
+        (["seed", "maxIterations", "targetSgIoU", "patience"] as const).flatMap((key) => (field(`settings.${key}`) === undefined ? [] : [[key, number(`settings.${key}`)]])),
+      ),
+      ...(field("settings.profile") === undefined ? {} : { profile: field("settings.profile") }),
+    };
     return {
       name: field("name") ?? file.name,
       format: field("format"),

@@ -1,0 +1,80 @@
+import "server-only";
+import type { BackendKind } from "../pipeline/backends/capabilities";
+import { ConfigError, type Env } from "../pipeline/backends/config";
+import { resolveProfile } from "../pipeline/backends/registry";
+import type { RoleCapabilities } from "../pipeline/loop/capabilities";
+import type { Roles } from "../pipeline/roles/types";
+import { roleNames, type RunBackends } from "../schemas/run";
+import { loadProfileCatalogue, profileKinds } from "./profiles";
+
+/**
+ * The worker's roles per back-end profile. "sim" never reads the config; other profiles are resolved
+ * through the registry from rig.config.json (or RIG_CONFIG) and cached until the file changes. Every
+ * role a profile leaves on the embedded world uses the worker's ONE sim world (its sprite library
+ * caches decoded sprites). A profile that cannot be resolved (broken config, profile removed, key
+ * variable not set) throws a ConfigError whose message says why; failures are not cached, so setting
+ * the variable and retrying works without a restart.
+ */
+export interface RunRoles {
+  roles: Roles;
+  /** What to record with the run (names only, never URLs or keys). */
+  backends: RunBackends;
+  /** Back-end kinds serving the roles, for per-kind evaluation concurrency. */
+  kinds: BackendKind[];
+  /** What each role's back end can do, for the loop (seed warnings, refusing an Editor that cannot edit). */
+  capabilities?: RoleCapabilities;
+}
+
+export type ResolveRunRoles = (profile: string) => Promise<RunRoles>;
+
+export class ProfileRoles {
+  private sim: Roles | undefined;
+  private readonly resolved = new Map<string, { stamp: string; roles: RunRoles }>();
+
+  constructor(
+    private readonly createSimRoles: () => Roles,
+    private readonly env: Env = process.env,
+  ) {}
+
+  /** The embedded world's roles, created once. */
+  simRoles(): Roles {
+    this.sim ??= this.createSimRoles();
+    return this.sim;
+  }
+
+  async forProfile(name: string): Promise<RunRoles> {
+    if (name === "sim") {
+      return { roles: this.simRoles(), backends: { profile: "sim", roles: Object.fromEntries(roleNames.map((role) => [role, "sim"])), promptVersions: {} }, kinds: ["sim"] };
+    }
+    const catalogue = await loadProfileCatalogue(this.env);
+    if (!catalogue.config) throw new ConfigError(`profile "${name}": the back-end config is broken: ${catalogue.error}`);
+    const hit = this.resolved.get(name);
+    if (hit?.stamp === catalogue.stamp) return hit.roles;
+    let profile;
+    try {
+      profile = resolveProfile(catalogue.config, name, { env: this.env });
+    } catch (error) {
+      if (error instanceof ConfigError) throw new ConfigError(`profile "${name}": ${error.message}`);
+      throw error;
+    }
+    const sim = this.simRoles();
+    const roles = { ...profile.roles };
+    for (const role of roleNames) {
+      if (profile.backends[role] === "sim" && sim[role]) Object.assign(roles, { [role]: sim[role] });
+    }
+    const resolved: RunRoles = {
+      roles,
+      backends: { profile: name, roles: { ...profile.backends }, promptVersions: { ...profile.promptVersions } },
+      kinds: profileKinds(catalogue, name) ?? [],
+      capabilities: { ...profile.capabilities },
+    };
+    this.resolved.set(name, { stamp: catalogue.stamp, roles: resolved });
+    return resolved;
+  }
+
+  /** The kinds a profile runs on, without resolving it; [] when the profile is unknown (its runs fail fast). */
+  async kindsOf(name: string): Promise<BackendKind[]> {
+    if (name === "sim") return ["sim"];
+    return profileKinds(await loadProfileCatalogue(this.env), name) ?? [];
+  }
+}
