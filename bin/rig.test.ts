@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { rig, rigWithEnv } from "./test-support";
+import { sendJson, solidPngBase64, startServer } from "../lib/pipeline/backends/openai-images/__fixtures__/local-server";
 import { datasetPath } from "../scripts/datasets";
 
 /** The CLI as a user runs it: a separate process, its exit code, stdout and stderr. */
@@ -38,6 +39,26 @@ describe("rig run", () => {
     expect(result.code).not.toBe(0);
     expect(result.stdout).toBe("");
     expect(result.stderr.trim().split("\n")).toEqual(['rig: unknown profile "nope"; profiles: sim, local']);
+  });
+
+  it("--profile: hands the profile's capabilities to the loop (an images API that ignores seeds warns on the step)", async () => {
+    const png = await solidPngBase64(512, 512, [200, 200, 200, 255]);
+    const images = await startServer((_req, res) => sendJson(res, 200, { created: 1, data: [{ b64_json: png }] }));
+    try {
+      const out = await scratch();
+      const config = path.join(out, "rig.config.json");
+      const diffuser = { backend: "openai-images", model: "sd-xl", baseURL: `${images.url}/v1`, options: { width: 512, height: 512 } };
+      await writeFile(config, JSON.stringify({ profiles: { images: { roles: { diffuser } } } }));
+      const result = await rigWithEnv({ RIG_CONFIG: config }, "run", "a dog left of a cat", "--profile", "images", "--max-iterations", "1", "--out", out);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      const trajectory = JSON.parse(await readFile(path.join(out, "trajectory.json"), "utf8"));
+      expect(trajectory.iterations[0].warnings).toContain(
+        "diffuser: openai-images:sd-xl does not honour seeds; replaying this iteration may give another image",
+      );
+    } finally {
+      await images.close();
+    }
   });
 
   it("gives the same run for the same seed", async () => {

@@ -3,12 +3,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeOpenAi, type FakeOpenAiServer } from "../../lib/pipeline/backends/openai-compatible/__fixtures__/fake-openai-server";
+import { sendJson, startServer } from "../../lib/pipeline/backends/openai-images/__fixtures__/local-server";
 import { rig } from "../test-support";
 
 const apiKey = "sk-cli-test-0123456789abcdef";
 let server: FakeOpenAiServer;
 let directory: string;
-const saved = { RIG_CONFIG: process.env.RIG_CONFIG, RIG_TEST_VLM_KEY: process.env.RIG_TEST_VLM_KEY };
+const saved = { RIG_CONFIG: process.env.RIG_CONFIG, RIG_TEST_VLM_KEY: process.env.RIG_TEST_VLM_KEY, RIG_TEST_A1111_PASSWORD: process.env.RIG_TEST_A1111_PASSWORD };
 
 async function useConfig(config: unknown): Promise<void> {
   const file = path.join(directory, `config-${Math.random().toString(36).slice(2)}.json`);
@@ -88,6 +89,45 @@ describe("rig backends", () => {
       expect(unknown.stderr).toContain('unknown profile "nope"; profiles: sim, wrongkey');
     } finally {
       await keyServer.close();
+    }
+  });
+
+  it("check: image back ends and the in-process detector, one line each, failures counted", async () => {
+    // One local server answering as ComfyUI (no such checkpoint), AUTOMATIC1111 (other password) and an images API.
+    const images = await startServer((req, res) => {
+      const route = new URL(req.url, "http://127.0.0.1").pathname;
+      if (route === "/system_stats") return sendJson(res, 200, { system: { os: "posix", comfyui_version: "0.3.40" }, devices: [] });
+      if (route === "/models/checkpoints") return sendJson(res, 200, ["v1-5-pruned-emaonly.safetensors"]);
+      if (route === "/sdapi/v1/sd-models") return sendJson(res, 401, { detail: "Incorrect username or password" });
+      if (route === "/v1/models") return sendJson(res, 200, { object: "list", data: [{ id: "gpt-image-1", object: "model" }] });
+      sendJson(res, 404, { detail: "Not Found" });
+    });
+    try {
+      process.env.RIG_TEST_A1111_PASSWORD = "a1111-secret-password";
+      await useConfig({
+        profiles: {
+          images: {
+            roles: {
+              diffuser: { backend: "comfyui", baseURL: images.url, model: "sdxl.safetensors" },
+              editor: { backend: "a1111", baseURL: images.url, apiKeyEnv: "RIG_TEST_A1111_PASSWORD", options: { username: "rig" } },
+              checker: { backend: "local-detector" },
+            },
+          },
+          openai: { roles: { diffuser: { backend: "openai-images", baseURL: `${images.url}/v1`, model: "gpt-image-1" } } },
+        },
+      });
+      const checked = await rig("backends", "check");
+      expect(checked.code).toBe(1);
+      expect(checked.stdout).toMatch(/diffuser\s+FAIL comfyui sdxl\.safetensors http:\S+: reachable, but checkpoint "sdxl\.safetensors" is not listed \(listed: v1-5-pruned-emaonly\.safetensors\), \d+ ms/);
+      expect(checked.stdout).toMatch(/editor\s+FAIL a1111 http:\S+: reachable but HTTP 401 from http:\S+\/sdapi\/v1\/sd-models: Incorrect username or password/);
+      expect(checked.stdout).toMatch(/checker\s+ok\s+local-detector: in-process/);
+      expect(checked.stdout).toMatch(/openai\n\s+diffuser\s+ok\s+openai-images gpt-image-1 http:\S+\/v1: reachable, model present/);
+      expect(checked.stderr).toContain("2 role(s) failed the check");
+      const sent = images.requests.find((request) => request.url === "/sdapi/v1/sd-models")!;
+      expect(sent.headers.authorization).toBe(`Basic ${Buffer.from("rig:a1111-secret-password").toString("base64")}`);
+      expect(checked.stdout + checked.stderr).not.toContain("a1111-secret-password");
+    } finally {
+      await images.close();
     }
   });
 

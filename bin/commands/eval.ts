@@ -5,6 +5,7 @@ import { resolveCliProfile } from "./run";
 import type { EvaluationProfile } from "../../lib/pipeline/evaluation/profiles";
 import { datasetFormats, DatasetImportError, importDatasetFile, type DatasetFormat } from "../../lib/pipeline/datasets";
 import { evaluate, isEvaluationProfile, summariseEvaluation, type EvaluationProgress, type EvaluationSummary } from "../../lib/pipeline/evaluation";
+import { assertCapabilities, CapabilityError } from "../../lib/pipeline/loop/capabilities";
 
 const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
@@ -34,6 +35,15 @@ export async function evalCommand(rawOptions: unknown): Promise<void> {
   // "sim" runs on worker threads (CPU-bound); any other profile is I/O-bound and runs in this
   // thread through createRoles. Resolving first makes an unknown name fail before the import.
   const inThread = isEvaluationProfile(options.profile) ? undefined : await resolveCliProfile(options.profile);
+  if (inThread) {
+    // The loop would refuse every item; say it once, before anything runs.
+    try {
+      assertCapabilities(inThread.roles, inThread.capabilities, options.maxIterations);
+    } catch (error) {
+      if (error instanceof CapabilityError) throw new CliError(`profile "${inThread.name}": ${error.message}`);
+      throw error;
+    }
+  }
 
   let imported;
   try {
@@ -56,7 +66,7 @@ export async function evalCommand(rawOptions: unknown): Promise<void> {
   let run;
   try {
     run = await evaluate(items, {
-      ...(inThread ? { createRoles: () => inThread.roles } : { profile: options.profile as EvaluationProfile }),
+      ...(inThread ? { createRoles: () => inThread.roles, capabilities: inThread.capabilities } : { profile: options.profile as EvaluationProfile }),
       concurrency: options.concurrency,
       seed: options.seed,
       settings: { maxIterations: options.maxIterations },

@@ -7,6 +7,7 @@ import { createProgress } from "../terminal";
 import { ConfigError } from "../../lib/pipeline/backends/config";
 import { resolveProfileByName, type ResolvedProfile } from "../../lib/pipeline/backends/registry";
 import { encodePng } from "../../lib/pipeline/image/png";
+import { CapabilityError } from "../../lib/pipeline/loop/capabilities";
 import { runLoop } from "../../lib/pipeline/loop/engine";
 import type { LoopResult } from "../../lib/pipeline/loop/types";
 import { sceneGraphMetrics } from "../../lib/pipeline/metrics/scene-graph-iou";
@@ -37,11 +38,19 @@ export async function runCommand(prompt: string | undefined, rawOptions: unknown
   const profile = await resolveCliProfile(options.profile);
   const roles = profile.roles;
   const progress = createProgress(process.stderr, options.maxIterations);
-  const result = await runLoop(
-    { target, prompt: diffuserPrompt, seed: options.seed, maxIterations: options.maxIterations, targetSgIoU: options.targetIou, patience: options.patience },
-    { roles, score: sceneGraphMetrics, onEvent: (event) => progress.update(event) },
-  );
-  progress.done();
+  let result: LoopResult;
+  try {
+    result = await runLoop(
+      { target, prompt: diffuserPrompt, seed: options.seed, maxIterations: options.maxIterations, targetSgIoU: options.targetIou, patience: options.patience },
+      { roles, score: sceneGraphMetrics, capabilities: profile.capabilities, onEvent: (event) => progress.update(event) },
+    );
+  } catch (error) {
+    // A profile whose back ends cannot do what the run needs is a usage error, like a bad profile.
+    if (error instanceof CapabilityError) throw new CliError(`profile "${profile.name}": ${error.message}`);
+    throw error;
+  } finally {
+    progress.done();
+  }
 
   const images = await writeTrajectory(outDir, target, diffuserPrompt, options, profile, result);
   if (options.json) {

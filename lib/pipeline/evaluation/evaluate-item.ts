@@ -1,5 +1,6 @@
 import type { DatasetItem } from "../datasets/types";
 import type { RasterImage } from "../image/raster";
+import { seedWarning, type RoleCapabilities } from "../loop/capabilities";
 import { runLoop } from "../loop/engine";
 import { deriveSeed, fmix32 } from "../loop/seeds";
 import type { IterationRecord } from "../loop/types";
@@ -21,6 +22,7 @@ import type { EvaluationItemResult, EvaluationSettings, OutcomeScores, RoleTimes
  * Returns undefined when `signal` aborted the item (it is not finished and must be run again on
  * resume). A role failure, or anything else that throws, becomes a "failed" result; a Judge that
  * cannot judge (e.g. cannot read the prompt) leaves judge null and a warning instead.
+ * `capabilities` (the profile's) go to the loop, and a Judge that ignores seeds adds a warning.
  */
 export async function evaluateItem(
   item: DatasetItem,
@@ -28,6 +30,7 @@ export async function evaluateItem(
   roles: Roles,
   settings: EvaluationSettings,
   signal?: AbortSignal,
+  capabilities?: RoleCapabilities,
 ): Promise<EvaluationItemResult | undefined> {
   const seed = itemSeed(settings.seed, index);
   const identity = { id: item.id, index, seed, prompt: item.prompt, category: item.category };
@@ -37,7 +40,7 @@ export async function evaluateItem(
   try {
     result = await runLoop(
       { target: item.target, prompt: item.prompt, seed, maxIterations: settings.maxIterations, targetSgIoU: settings.targetSgIoU, patience: settings.patience, signal },
-      { roles: loopRoles, score: sceneGraphMetrics },
+      { roles: loopRoles, score: sceneGraphMetrics, ...(capabilities ? { capabilities } : {}) },
     );
   } catch (error) {
     if (signal?.aborted) return undefined;
@@ -56,7 +59,8 @@ export async function evaluateItem(
     const callStarted = performance.now();
     try {
       const judged = await judge.judge(image, item.prompt, { seed: deriveSeed(seed, iteration, "judge"), signal });
-      warnings.push(...judged.warnings.map((warning) => `judge: ${warning}`));
+      const seedNote = seedWarning("judge", judge.name, capabilities);
+      warnings.push(...[...judged.warnings, ...(seedNote ? [seedNote] : [])].map((warning) => `judge: ${warning}`));
       return judged.score;
     } catch (error) {
       if (signal?.aborted) throw error;

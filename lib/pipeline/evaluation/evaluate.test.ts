@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { capabilityCatalogue } from "../backends/capabilities";
 import { createSimRoles } from "../backends/sim";
 import { importDataset } from "../datasets";
 import { evaluate, type EvaluationProgress } from "./evaluate";
@@ -45,6 +46,26 @@ describe("evaluate", () => {
     const resumed = await evaluate(items, { createRoles: () => simRoles, seed: 3, skip: [items[0]!.id, items[2]!.id] });
     expect(resumed.skipped).toBe(2);
     expect(numbers(resumed.results)).toEqual(numbers([one.results[1]!, one.results[3]!]));
+  });
+
+  it("hands the back ends' capabilities to the loop and the Judge: seed warnings on the item, the same numbers", async () => {
+    const plain = await evaluate(items.slice(0, 1), { createRoles: () => simRoles, seed: 3, settings: { maxIterations: 2 } });
+    const vlm = capabilityCatalogue["openai-compatible"];
+    const withCapabilities = await evaluate(items.slice(0, 1), {
+      createRoles: () => simRoles,
+      capabilities: { diffuser: capabilityCatalogue["openai-images"], judge: vlm },
+      seed: 3,
+      settings: { maxIterations: 2 },
+    });
+    expect(numbers(withCapabilities.results)).toEqual(numbers(plain.results));
+    const result = withCapabilities.results[0]!;
+    expect(result.status === "done" ? result.warnings : []).toEqual(
+      expect.arrayContaining([
+        "iteration 0: diffuser: sim does not honour seeds; replaying this iteration may give another image",
+        "judge: sim does not honour seeds; replaying this judgement may give another score",
+      ]),
+    );
+    expect(plain.results[0]!.status === "done" && plain.results[0]!.warnings.some((warning) => warning.includes("seeds"))).toBe(false);
   });
 
   it("runs items on worker threads with the same results as in this thread", async () => {

@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { DatasetItem } from "../datasets/types";
 import { defaultLoopSettings, type LoopSettings } from "../loop/types";
+import type { RoleCapabilities } from "../loop/capabilities";
 import { resolveSettings } from "../loop/engine";
 import type { Roles } from "../roles/types";
 import { evaluateItem } from "./evaluate-item";
@@ -29,6 +30,8 @@ import type { WorkerRequest, WorkerResponse } from "./worker";
 export interface EvaluateOptions {
   profile?: EvaluationProfile;
   createRoles?: () => Roles | Promise<Roles>;
+  /** What the back ends of `createRoles` can do (a resolved profile's `capabilities`); `profile` runs are on the embedded world. */
+  capabilities?: RoleCapabilities;
   /** Slots: worker threads for `profile`, concurrent items for `createRoles`. */
   concurrency?: number;
   seed?: number;
@@ -127,7 +130,7 @@ export async function evaluate(items: readonly DatasetItem[], options: EvaluateO
           signal?.addEventListener("abort", forward, { once: true });
           const callStarted = performance.now();
           try {
-            const result = await evaluateItem(item, index, await roles, itemSettings, controller.signal);
+            const result = await evaluateItem(item, index, await roles, itemSettings, controller.signal, options.capabilities);
             return { result, busyMs: performance.now() - callStarted };
           } finally {
             signal?.removeEventListener("abort", forward);
