@@ -35,8 +35,12 @@ export interface LoadedDetector {
 
 const nodeRequire = createRequire(import.meta.url);
 
+/**
+ * An installed package's folder, found by Node's resolution at run time. The ignore comments keep
+ * Next's bundler from resolving it at build time (it would hand back a module id, not a path).
+ */
 function packageDir(name: string): string {
-  return path.dirname(nodeRequire.resolve(`${name}/package.json`));
+  return path.dirname(nodeRequire.resolve(/* turbopackIgnore: true */ /* webpackIgnore: true */ `${name}/package.json`));
 }
 
 /** Where the COCO-SSD model files are unless a profile names another folder. */
@@ -68,7 +72,7 @@ const loaded = new Map<string, Promise<LoadedDetector>>();
 
 /** The shared detector for a model folder (loaded once; a failed load is tried again next time). */
 export function loadDetector(modelDir: string = defaultModelDir()): Promise<LoadedDetector> {
-  const key = path.resolve(modelDir);
+  const key = path.resolve(/* turbopackIgnore: true */ modelDir);
   let detector = loaded.get(key);
   if (!detector) {
     detector = createDetector(key);
