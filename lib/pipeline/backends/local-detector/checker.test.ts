@@ -64,6 +64,16 @@ describe("the COCO-SSD model on real photographs", () => {
     expect(xs[1]).toBeGreaterThan(0.7);
   });
 
+  it("skips a detection whose signal was aborted while it waited for its turn", async () => {
+    const detector = await loadDetector();
+    const waiting = new AbortController();
+    const first = detector.detect(messi, { maxBoxes: 20, minScore: 0.5 });
+    const second = detector.detect(messi, { maxBoxes: 20, minScore: 0.5 }, waiting.signal);
+    waiting.abort();
+    expect((await first).length).toBeGreaterThan(0);
+    expect(await second).toEqual([]);
+  });
+
   it("leaves no tensors behind", async () => {
     const tf = await import("@tensorflow/tfjs-core");
     await rawDetections(messi);

@@ -10,7 +10,8 @@ import { sceneFromDetections } from "./scene-from-boxes";
  * The local detector Checker: a pretrained COCO object detector (COCO-SSD, SSDLite-MobileNetV2)
  * run in this process on the CPU, the way GenEval and T2I-CompBench check spatial relations.
  * The model loads on the first check (once per process, shared) and then takes ~100 ms an image.
- * A detection cannot be interrupted once it runs; `signal` is honoured before and after it.
+ * A detection cannot be interrupted once it runs (~100 ms); `signal` is honoured before it starts
+ * (also while it waits for its turn behind other checks) and after it.
  */
 export class LocalDetectorChecker implements Checker {
   readonly name = "local-detector";
@@ -31,7 +32,7 @@ export class LocalDetectorChecker implements Checker {
       throw new RoleError("checker", "backend_unavailable", `the local detector's model did not load: ${(error as Error).message}`, false, { cause: error });
     }
     throwIfAborted("checker", options.signal);
-    const detections = await detector.detect(image, { maxBoxes: this.options.maxBoxes, minScore: this.options.minScore });
+    const detections = await detector.detect(image, { maxBoxes: this.options.maxBoxes, minScore: this.options.minScore }, options.signal);
     throwIfAborted("checker", options.signal);
     return sceneFromDetections(target, detections);
   }

@@ -30,7 +30,8 @@ export interface LoadedDetector {
   /** The tfjs back end it runs on ("wasm"). */
   readonly backend: string;
   readonly loadMs: number;
-  detect(image: RasterImage, limits: DetectionLimits): Promise<RawDetection[]>;
+  /** When `signal` is aborted before the detection's turn comes, it is skipped and resolves to []. */
+  detect(image: RasterImage, limits: DetectionLimits, signal?: AbortSignal): Promise<RawDetection[]>;
 }
 
 const nodeRequire = createRequire(import.meta.url);
@@ -101,8 +102,9 @@ async function createDetector(modelDir: string): Promise<LoadedDetector> {
     modelDir,
     backend: tf.getBackend(),
     loadMs,
-    detect: (image, limits) =>
+    detect: (image, limits, signal) =>
       serially(async () => {
+        if (signal?.aborted) return [];
         const input = tf.tensor3d(rgbOf(image), [image.height, image.width, 3], "int32");
         try {
           const found = await model.detect(input, limits.maxBoxes, limits.minScore);
