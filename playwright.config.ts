@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
@@ -19,6 +19,24 @@ process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), "rig-e2e-"));
 
 const port = Number(process.env.E2E_PORT);
 const dataDir = process.env.E2E_DATA_DIR;
+/**
+ * Back-end profiles of the e2e server: "sim" (built in, the default) and "remote", whose Checker is
+ * a VLM server that does not exist, with a key variable nobody sets: the forms show its back ends
+ * and capability caveats, and a run on it fails at once with the reason (no network is touched).
+ */
+const rigConfig = path.join(dataDir, "rig.config.json");
+writeFileSync(
+  rigConfig,
+  JSON.stringify({
+    profiles: {
+      remote: {
+        description: "e2e: a VLM Checker that is not there",
+        roles: { checker: { backend: "openai-compatible", model: "e2e-vlm", baseURL: "http://127.0.0.1:9/v1", apiKeyEnv: "RIG_E2E_UNSET_KEY", maxRetries: 0 } },
+      },
+    },
+  }),
+);
+delete process.env.RIG_E2E_UNSET_KEY;
 const baseURL = `http://127.0.0.1:${port}`;
 // E2E_SKIP_BUILD=1 reuses the last `next build` (quicker local iterations).
 const build = process.env.E2E_SKIP_BUILD === "1" ? "" : "npx next build && ";
@@ -70,6 +88,7 @@ export default defineConfig({
     env: {
       RIG_DATA_DIR: dataDir,
       DATABASE_URL: `file:${path.join(dataDir, "rig.db")}`,
+      RIG_CONFIG: rigConfig,
       NEXT_TELEMETRY_DISABLED: "1",
     },
   },

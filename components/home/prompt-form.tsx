@@ -85,7 +85,10 @@ export function PromptForm() {
 
       <details className="rounded border border-slate-200 px-3 py-2">
         <summary className="cursor-pointer text-sm font-medium text-slate-800">
-          Settings <span className="font-normal text-slate-600" data-testid="settings-profile">(profile: {profile})</span>
+          <span>Settings</span>{" "}
+          <span className="font-normal text-slate-600" data-testid="settings-profile">
+            (profile: {profile})
+          </span>
         </summary>
         <div className="flex flex-col gap-4 pt-3">
           <ProfileSelect

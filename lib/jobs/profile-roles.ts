@@ -1,7 +1,6 @@
 import "server-only";
 import type { BackendKind } from "../pipeline/backends/capabilities";
 import { ConfigError, type Env } from "../pipeline/backends/config";
-import { resolveProfile } from "../pipeline/backends/registry";
 import type { RoleCapabilities } from "../pipeline/loop/capabilities";
 import type { Roles } from "../pipeline/roles/types";
 import { roleNames, type RunBackends } from "../schemas/run";
@@ -52,6 +51,10 @@ export class ProfileRoles {
     if (hit?.stamp === catalogue.stamp) return hit.roles;
     let profile;
     try {
+      // Loaded on first use: the real back ends (AI SDK, image adapters, TensorFlow for the local
+      // detector) stay out of sim-only processes, and a back-end module that cannot load fails
+      // only the runs that need it.
+      const { resolveProfile } = await import("../pipeline/backends/registry");
       profile = resolveProfile(catalogue.config, name, { env: this.env });
     } catch (error) {
       if (error instanceof ConfigError) throw new ConfigError(`profile "${name}": ${error.message}`);

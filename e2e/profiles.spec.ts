@@ -1,0 +1,64 @@
+import { expect, test } from "./fixtures";
+
+const roles = ["diffuser", "checker", "actor", "editor", "judge"];
+
+test("the profile select offers sim (the default) and the config's profiles, says what serves each role, and a run on sim still works", async ({ page, home, viewer }) => {
+  await home.goto();
+  await page.getByText("Settings", { exact: true }).click();
+  const select = page.getByTestId("profile-select");
+  await expect(select).toHaveValue("sim");
+  await expect(select.locator("option")).toHaveText([/^sim/, /^remote/]);
+  const servedBy = page.getByTestId("profile-role");
+  await expect(servedBy).toHaveCount(5);
+  for (const role of roles) await expect(page.locator(`[data-testid="profile-role"][data-role="${role}"]`)).toHaveAttribute("data-backend", "sim");
+  await expect(page.getByTestId("seed-note")).toHaveCount(0);
+
+  // Another profile: its back ends, the seed caveat and what keeps it from working now.
+  await select.selectOption("remote");
+  await expect(page.locator('[data-testid="profile-role"][data-role="checker"]')).toContainText("openai-compatible · e2e-vlm");
+  await expect(page.getByTestId("seed-note")).toContainText("checker does not honour seeds: replays may differ");
+  await expect(page.getByTestId("profile-problems")).toContainText("checker: the key it needs is not set on the server");
+  await expect(page.getByTestId("settings-profile")).toHaveText("(profile: remote)");
+  await expect(page.getByTestId("profile-config-error")).toHaveCount(0);
+
+  await select.selectOption("sim");
+  // The settings are open already (setSettings would toggle them shut).
+  await page.getByLabel("Max iterations", { exact: true }).fill("2");
+  await page.getByLabel("Patience", { exact: true }).fill("1");
+  await home.submitPrompt("a photo of a cup left of a laptop");
+  await page.waitForURL(/\/runs\/[a-z0-9]+/);
+  await expect(viewer.status).toHaveAttribute("data-status", /succeeded|failed/, { timeout: 30_000 });
+  await expect(viewer.status).toHaveAttribute("data-status", "succeeded");
+  await expect(page.getByTestId("run-profile")).toHaveText("sim");
+  await expect(page.getByTestId("run-role-backend")).toHaveCount(5);
+  await expect(page.locator('[data-testid="run-role-backend"][data-role="editor"]')).toContainText("sim");
+});
+
+test("a run on a profile that cannot be resolved fails at once with the reason shown; the API never shows URLs or key variables", async ({ page, request, viewer }) => {
+  const listed = await request.get("/api/profiles");
+  expect(listed.status()).toBe(200);
+  const text = await listed.text();
+  expect(text).toContain('"remote"');
+  for (const hidden of ["127.0.0.1:9", "RIG_E2E_UNSET_KEY", "baseURL", "apiKeyEnv"]) expect(text).not.toContain(hidden);
+
+  const unknown = await request.post("/api/runs", { data: { input: "a cat left of a dog", settings: { profile: "nope" } } });
+  expect(unknown.status()).toBe(400);
+  expect(((await unknown.json()) as { error: { message: string } }).error.message).toBe('settings.profile: unknown profile "nope"; available profiles: sim, remote');
+
+  const created = await request.post("/api/runs", { data: { input: "a cat left of a dog", settings: { profile: "remote", maxIterations: 2 } } });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  await viewer.goto(`/runs/${id}`);
+  await expect(viewer.status).toHaveAttribute("data-status", "failed", { timeout: 30_000 });
+  await expect(page.getByRole("alert").filter({ hasText: "RIG_E2E_UNSET_KEY is not set" })).toBeVisible();
+  await expect(page.getByTestId("run-profile")).toHaveText("remote");
+});
+
+test("the evaluation form has the profile select too", async ({ page }) => {
+  await page.goto("/evals");
+  const select = page.getByTestId("profile-select");
+  await expect(select).toHaveValue("sim");
+  await expect(select).toHaveAttribute("name", "settings.profile");
+  await select.selectOption("remote");
+  await expect(page.getByTestId("seed-note")).toContainText("replays may differ");
+});
