@@ -134,8 +134,12 @@ describe("backends check: OpenAI-compatible images API", () => {
 });
 
 describe("backends check: in-process back ends", () => {
-  it("calls nothing for sim and local-detector", async () => {
-    expect(await probeBackend(spec("checker", { backend: "local-detector" }), fetch, {})).toEqual({ ok: true, detail: "in-process" });
+  it("loads the local detector and times one detection; calls nothing for sim", async () => {
+    const detector = await probeBackend(spec("checker", { backend: "local-detector" }), fetch, {});
+    expect(detector).toMatchObject({ ok: true, detail: expect.stringMatching(/^in-process, COCO-SSD/) });
+    expect(detector.latencyMs).toBeGreaterThanOrEqual(0);
+    const missing = await probeBackend(spec("checker", { backend: "local-detector", options: { modelDir: "/nonexistent/coco-ssd" } }), fetch, {});
+    expect(missing).toEqual({ ok: false, detail: expect.stringContaining("no model file at /nonexistent/coco-ssd/model.json") });
     expect(await probeBackend(spec("checker", { backend: "sim" }), fetch, {})).toEqual({ ok: true, detail: "embedded, always available" });
   });
 });

@@ -12,7 +12,8 @@ import { vendorErrorMessage } from "../../lib/pipeline/backends/openai-images/co
  *   comfyui                           GET /system_stats, then GET /models/checkpoints  checkpoint listed
  *                                     (older servers: GET /object_info/CheckpointLoaderSimple)
  *   a1111                             GET /sdapi/v1/sd-models (HTTP Basic auth)       title or model_name
- *   sim, local-detector               in this process, nothing to call
+ *   local-detector                    in this process: weights present, model loads, one detection
+ *   sim                               in this process, nothing to call
  */
 export interface ProbeResult {
   ok: boolean;
@@ -138,8 +139,12 @@ function base(spec: ResolvedRoleSpec): string {
 /** Probes one role's back end; `fetch` carries the timeout. Secrets come from `env` as the profile names them. */
 export async function probeBackend(spec: ResolvedRoleSpec, fetch: FetchFunction, env: Env): Promise<ProbeResult> {
   if (spec.backend === "sim") return { ok: true, detail: "embedded, always available" };
-  // local-detector: runs in this process; its own probe (weights load, one detection) is wired in later.
-  if (spec.backend === "local-detector") return { ok: true, detail: "in-process" };
+  if (spec.backend === "local-detector") {
+    // Imported here so that checking a profile without the detector never loads TensorFlow.js.
+    const { probeLocalDetector } = await import("../../lib/pipeline/backends/local-detector/probe");
+    const probed = await probeLocalDetector(spec.options);
+    return probed.ok ? { ok: true, detail: `in-process, ${probed.detail}`, latencyMs: Math.round(probed.latencyMs) } : { ok: false, detail: probed.message };
+  }
   let secret: string | undefined;
   if (spec.apiKeyEnv) {
     secret = env[spec.apiKeyEnv];

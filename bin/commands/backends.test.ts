@@ -120,7 +120,7 @@ describe("rig backends", () => {
       expect(checked.code).toBe(1);
       expect(checked.stdout).toMatch(/diffuser\s+FAIL comfyui sdxl\.safetensors http:\S+: reachable, but checkpoint "sdxl\.safetensors" is not listed \(listed: v1-5-pruned-emaonly\.safetensors\), \d+ ms/);
       expect(checked.stdout).toMatch(/editor\s+FAIL a1111 http:\S+: reachable but HTTP 401 from http:\S+\/sdapi\/v1\/sd-models: Incorrect username or password/);
-      expect(checked.stdout).toMatch(/checker\s+ok\s+local-detector: in-process/);
+      expect(checked.stdout).toMatch(/checker\s+ok\s+local-detector: in-process, COCO-SSD .*, \d+ ms/);
       expect(checked.stdout).toMatch(/openai\n\s+diffuser\s+ok\s+openai-images gpt-image-1 http:\S+\/v1: reachable, model present/);
       expect(checked.stderr).toContain("2 role(s) failed the check");
       const sent = images.requests.find((request) => request.url === "/sdapi/v1/sd-models")!;

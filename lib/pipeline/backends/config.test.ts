@@ -81,6 +81,6 @@ describe("back-end config", () => {
 
   it("the shipped rig.config.example.json is valid", async () => {
     const example = JSON.parse(await readFile(path.resolve(import.meta.dirname, "../../../rig.config.example.json"), "utf8")) as unknown;
-    expect(Object.keys(profilesOf(parseConfig(example)))).toEqual(["sim", "vllm-qwen", "ollama", "openai"]);
+    expect(Object.keys(profilesOf(parseConfig(example)))).toEqual(["sim", "vllm-qwen", "ollama", "openai", "comfyui-detector"]);
   });
 });

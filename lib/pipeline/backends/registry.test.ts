@@ -35,6 +35,15 @@ describe("registry", () => {
     expect(() => resolveProfile(config, "mixed", { env: {} })).toThrow(/environment variable TEST_VLM_KEY is not set/);
   });
 
+  it("gives each role its back end's capabilities, with honorsSeed / acceptsMask as the role's options declare them", () => {
+    const images = { backend: "openai-images", model: "m", baseURL: "http://127.0.0.1:9/v1" };
+    const config = parseConfig({ profiles: { seeded: { roles: { diffuser: { ...images, options: { honorsSeed: true } }, editor: images } } } });
+    const { capabilities } = resolveProfile(config, "seeded", { env: {} });
+    expect(capabilities.diffuser).toMatchObject({ canEdit: true, honorsSeed: true, acceptsMask: true });
+    expect(capabilities.editor.honorsSeed).toBe(false);
+    expect(capabilities.checker).toEqual(resolveProfile(config, "sim", { env: {} }).capabilities.checker);
+  });
+
   it("fails loudly, listing what exists, for an image back end that is not registered", () => {
     const config = parseConfig({ profiles: { comfy: { roles: { diffuser: { backend: "comfyui", baseURL: "http://127.0.0.1:8188" } } } } });
     const factory = imageBackendFactories.get("comfyui")!;

@@ -39,6 +39,20 @@ export interface ResolvedProfile {
   promptVersions: Partial<Record<"checker" | "actor" | "judge", string>>;
 }
 
+/**
+ * The catalogue's capabilities of a role's back end, except where the role's own options say
+ * otherwise: an OpenAI-compatible images server that honours seeds is configured with
+ * `"options": { "honorsSeed": true }`, and the loop should then not warn about seeds.
+ */
+export function capabilitiesOfSpec(spec: ResolvedRoleSpec): BackendCapabilities {
+  const declared = spec.options;
+  return {
+    ...capabilityCatalogue[spec.backend],
+    ...(typeof declared.honorsSeed === "boolean" ? { honorsSeed: declared.honorsSeed } : {}),
+    ...(typeof declared.acceptsMask === "boolean" ? { acceptsMask: declared.acceptsMask } : {}),
+  };
+}
+
 /** The key a role uses, read from the environment variable its config names. */
 export function apiKeyFor(spec: ResolvedRoleSpec, env: Env): string | undefined {
   if (!spec.apiKeyEnv) return undefined;
@@ -69,7 +83,7 @@ export function resolveProfile(config: RigConfig, name: string, context: Resolve
   const resolved: Partial<Roles> = {};
   const backends: Partial<Record<keyof Roles, string>> = {};
   const promptVersions: ResolvedProfile["promptVersions"] = {};
-  const capabilities = Object.fromEntries(specs.map((spec) => [spec.role, capabilityCatalogue[spec.backend]])) as ResolvedProfile["capabilities"];
+  const capabilities = Object.fromEntries(specs.map((spec) => [spec.role, capabilitiesOfSpec(spec)])) as ResolvedProfile["capabilities"];
 
   for (const spec of specs) {
     if (spec.backend === "sim") {

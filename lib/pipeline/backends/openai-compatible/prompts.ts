@@ -5,7 +5,11 @@ import path from "node:path";
  * Prompts live in versioned files (`prompts/<name>.v<N>.md`, `{{placeholder}}` slots). A role
  * reports the version it used (`promptVersion`, e.g. "checker.v1") so a run can record it.
  */
-export const promptDirectory = path.resolve(import.meta.dirname, "../../../../prompts");
+// Inside the Next server bundle `import.meta.dirname` is undefined; the server runs from the
+// repository root, where the prompts folder lives.
+export const promptDirectory = import.meta.dirname
+  ? path.resolve(import.meta.dirname, "../../../../prompts")
+  : path.resolve(process.cwd(), "prompts");
 
 export interface PromptTemplate {
   readonly version: string;
