@@ -8,12 +8,13 @@ import { GET as getRunRoute } from "@/app/api/runs/[id]/route";
 import { db } from "../db/client";
 import { createRun, getRunDetail } from "../db/runs";
 import { useTestDatabase } from "../db/test-support";
-import { answer, startFakeOpenAi, type FakeOpenAiServer } from "../pipeline/backends/openai-compatible/__fixtures__/fake-openai-server";
+import { answer, startFakeOpenAi, type FakeOpenAiServer, type Reply } from "../pipeline/backends/openai-compatible/__fixtures__/fake-openai-server";
 import { sendJson, solidPngBase64, startServer } from "../pipeline/backends/openai-images/__fixtures__/local-server";
 import { createSimRoles } from "../pipeline/backends/sim";
 import { parseSceneGraphInput } from "../pipeline/scene-graph/parse-input";
 import { runSettingsSchema, type RunStreamEvent } from "../schemas/run";
 import { subscribeRunEvents } from "./event-bus";
+import { getEvaluationDetail, submitEvaluation } from "./evaluations";
 import { RunWorker } from "./worker";
 
 /**
@@ -208,5 +209,39 @@ describe("run worker on back-end profiles", () => {
     await worker.stop();
     expect((await getRunDetail(sim.id))!.backends).toEqual({ profile: "sim", roles: { diffuser: "sim", checker: "sim", actor: "sim", editor: "sim", judge: "sim" }, promptVersions: {} });
     await writeConfig(localProfiles());
+  });
+
+  it("runs an evaluation on a profile: items one at a time at RIG_EVAL_CONCURRENCY_A1111=1, iteration 0 judged by the profile's Judge", async () => {
+    // Answers by the schema asked for; the Checker alternates "violated" (iteration 0) and "satisfied" (iteration 1).
+    let checks = 0;
+    const byRole: Reply = (request, response) => {
+      const format = JSON.stringify((request.body as { response_format?: unknown }).response_format ?? {});
+      if (format.includes('"instruction"')) return answer({ instruction: "Move the cup to the left of the laptop." })(request, response);
+      if (format.includes('"score"')) return answer({ score: 7, rationale: "judged" })(request, response);
+      checks += 1;
+      return checks % 2 === 1
+        ? answer({ objects: [{ id: "o1", label: "laptop", attributes: [], box: box(0.2) }, { id: "o2", label: "cup", attributes: [], box: box(0.7) }], relations: [] })(request, response)
+        : answer({ objects: [{ id: "a", label: "cup", attributes: [], box: box(0.1) }, { id: "b", label: "laptop", attributes: [], box: box(0.5) }], relations: [{ subject: "a", predicate: "left of", object: "b" }] })(request, response);
+    };
+    vlm.queue(byRole);
+    const judgeCallsBefore = vlm.requests.filter((request) => JSON.stringify(request.body).includes('"score"')).length;
+    const { id } = await submitEvaluation({ name: "on fake servers", format: "text", text: "a cup left of a laptop\na cup left of a laptop\n", settings: { profile: "local", maxIterations: 3, patience: 3 } });
+    const worker = new RunWorker({ concurrency: 2, evaluationConcurrency: { a1111: 1 }, pollIntervalMs: 20, createRoles: () => sharedRoles, log, progressIntervalMs: 0 });
+    await worker.start();
+    let detail = await getEvaluationDetail(id);
+    for (let waited = 0; !["succeeded", "failed"].includes(detail.evaluation.status) && waited < 400; waited += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      detail = await getEvaluationDetail(id);
+    }
+    await worker.stop();
+    expect(detail.evaluation).toMatchObject({ status: "succeeded", settings: { profile: "local" } });
+    expect(detail.backends).toMatchObject({ profile: "local", roles: { judge: "openai-compatible:test-vlm" } });
+    for (const item of detail.items) {
+      expect(item.result).toMatchObject({ status: "done", oneShot: { judge: 7 }, loop: { judge: 7, iteration: 1 } });
+    }
+    // Each item: the loop's Judge on the best, and the profile's Judge again on iteration 0.
+    expect(vlm.requests.filter((request) => JSON.stringify(request.body).includes('"score"')).length - judgeCallsBefore).toBe(4);
+    const times = (await db().run.findMany({ where: { id: { in: detail.items.map((item) => item.runId) } }, orderBy: { startedAt: "asc" } })).map((row) => [row.startedAt!.getTime(), row.finishedAt!.getTime()] as const);
+    expect(times[1]![0]).toBeGreaterThanOrEqual(times[0]![1]);
   });
 });
