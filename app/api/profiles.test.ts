@@ -30,6 +30,7 @@ const config = {
       },
     },
     keyless: { roles: { judge: { backend: "openai-compatible", model: "m", baseURL: "http://10.1.2.5:8000/v1", apiKeyEnv: "PROFILES_UNSET_KEY" } } },
+    images: { roles: { diffuser: { backend: "openai-images", model: "img", baseURL: "http://10.1.2.6:8000/v1", options: { honorsSeed: true } } } },
   },
 };
 
@@ -63,7 +64,7 @@ describe("GET /api/profiles", () => {
     const { text, body } = await profiles();
     expect(body.defaultProfile).toBe("remote");
     expect(body.configError).toBeNull();
-    expect(body.profiles.map((profile) => profile.name)).toEqual(["sim", "remote", "keyless"]);
+    expect(body.profiles.map((profile) => profile.name)).toEqual(["sim", "remote", "keyless", "images"]);
     const remote = body.profiles[1]!;
     expect(remote.description).toBe("a VLM on a GPU box");
     expect(remote.roles.map((role) => [role.role, role.backend, role.model])).toEqual([
@@ -76,6 +77,8 @@ describe("GET /api/profiles", () => {
     expect(remote.roles[1]!.capabilities).toEqual({ canEdit: false, acceptsMask: false, honorsSeed: false, maxImagesPerCall: 0, structuredOutput: true });
     expect(remote.problems).toEqual([]);
     expect(body.profiles[2]!.problems).toEqual(["judge: the key it needs is not set on the server"]);
+    // A role's options may declare a capability over the catalogue's (openai-images: no seeds by default).
+    expect(body.profiles[3]!.roles[0]).toMatchObject({ role: "diffuser", backend: "openai-images", capabilities: { honorsSeed: true } });
     for (const secret of [SENTINEL, "10.1.2.", "PROFILES_TEST_KEY", "PROFILES_UNSET_KEY", "baseURL", "apiKeyEnv"]) expect(text).not.toContain(secret);
   });
 
@@ -115,7 +118,7 @@ describe("POST /api/runs with a profile", () => {
     const response = await post({ input: "a cat left of a dog", settings: { profile: "gpu-box" } });
     expect(response.status).toBe(400);
     const { error } = apiErrorSchema.parse(await response.json());
-    expect(error).toEqual({ code: "bad_request:profile", message: 'settings.profile: unknown profile "gpu-box"; available profiles: sim, remote, keyless' });
+    expect(error).toEqual({ code: "bad_request:profile", message: 'settings.profile: unknown profile "gpu-box"; available profiles: sim, remote, keyless, images' });
     expect(await db().run.count()).toBe(before);
   });
 

@@ -1,6 +1,6 @@
 import "server-only";
 import type { BackendKind } from "../pipeline/backends/capabilities";
-import { ConfigError, type Env } from "../pipeline/backends/config";
+import { ConfigError, profileRoles, type Env, type ResolvedRoleSpec } from "../pipeline/backends/config";
 import type { RoleCapabilities } from "../pipeline/loop/capabilities";
 import type { Roles } from "../pipeline/roles/types";
 import { roleNames, type RunBackends } from "../schemas/run";
@@ -22,6 +22,24 @@ export interface RunRoles {
   kinds: BackendKind[];
   /** What each role's back end can do, for the loop (seed warnings, refusing an Editor that cannot edit). */
   capabilities?: RoleCapabilities;
+  /**
+   * Replaces the profile's server addresses in a text (an error, a warning) with "<kind server>", for
+   * what is stored and shown: the browser learns which back end failed, never where it is.
+   */
+  redact?: (text: string) => string;
+}
+
+/** See RunRoles.redact. Longest first, so a base URL goes before its origin and host. */
+export function endpointRedactor(specs: readonly ResolvedRoleSpec[]): (text: string) => string {
+  const replacements: Array<[string, string]> = [];
+  for (const spec of specs) {
+    if (!spec.baseURL) continue;
+    const label = `<${spec.backend} server>`;
+    const url = new URL(spec.baseURL);
+    replacements.push([spec.baseURL.replace(/\/+$/, ""), label], [url.origin, label], [url.host, label]);
+  }
+  replacements.sort((a, b) => b[0].length - a[0].length);
+  return (text) => replacements.reduce((redacted, [from, to]) => redacted.split(from).join(to), text);
 }
 
 export type ResolveRunRoles = (profile: string) => Promise<RunRoles>;
@@ -70,6 +88,7 @@ export class ProfileRoles {
       backends: { profile: name, roles: { ...profile.backends }, promptVersions: { ...profile.promptVersions } },
       kinds: profileKinds(catalogue, name) ?? [],
       capabilities: { ...profile.capabilities },
+      redact: endpointRedactor(profileRoles(catalogue.config, name)),
     };
     this.resolved.set(name, { stamp: catalogue.stamp, roles: resolved });
     return resolved;

@@ -1,8 +1,9 @@
 import "server-only";
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { capabilityCatalogue, type BackendKind } from "../pipeline/backends/capabilities";
+import type { BackendKind } from "../pipeline/backends/capabilities";
 import { configPath, loadConfig, parseConfig, profileRoles, profilesOf, type Env, type RigConfig } from "../pipeline/backends/config";
+import { capabilitiesOfSpec } from "../pipeline/backends/registry";
 import { AppError } from "../errors";
 import { profileListResponseSchema, type ProfileListResponse, type ProfileView } from "../schemas/profile";
 
@@ -85,7 +86,8 @@ function profileView(config: RigConfig, name: string, env: Env): ProfileView {
     name,
     description: profile.description ?? null,
     roles: specs.map((spec) => {
-      const { canEdit, acceptsMask, honorsSeed, maxImagesPerCall, structuredOutput } = capabilityCatalogue[spec.backend];
+      // The catalogue's, or what the role's options declare (e.g. an images server that honours seeds).
+      const { canEdit, acceptsMask, honorsSeed, maxImagesPerCall, structuredOutput } = capabilitiesOfSpec(spec);
       return { role: spec.role, backend: spec.backend, model: spec.model ?? null, capabilities: { canEdit, acceptsMask, honorsSeed, maxImagesPerCall, structuredOutput } };
     }),
     problems: specs.flatMap((spec) => (spec.apiKeyEnv && !env[spec.apiKeyEnv] ? [`${spec.role}: the key it needs is not set on the server`] : [])),

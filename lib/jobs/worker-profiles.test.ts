@@ -55,6 +55,8 @@ function localProfiles() {
   return {
     local: { description: "fake servers", roles: { diffuser: a1111Role, editor: a1111Role, checker: vlmRole, actor: vlmRole, judge: vlmRole } },
     "missing-key": { roles: { checker: { ...vlmRole, apiKeyEnv: "TEST_UNSET_KEY" } } },
+    // Port 9 is one fetch refuses at once ("bad port"): a server that cannot be reached.
+    unreachable: { roles: { checker: { backend: "openai-compatible", model: "m", baseURL: "http://127.0.0.1:9/v1", maxRetries: 0 } } },
   };
 }
 
@@ -189,12 +191,28 @@ describe("run worker on back-end profiles", () => {
     expect(logs.some((line) => line.includes(id) && line.includes("TEST_UNSET_KEY"))).toBe(true);
   });
 
+  it("fails a run whose back end cannot be reached; the stored error names the kind of server, not its address", async () => {
+    const { id } = await queue("unreachable");
+    const end = waitForEnd(id);
+    const worker = new RunWorker({ concurrency: 1, pollIntervalMs: 20, createRoles: () => sharedRoles, log });
+    await worker.start();
+    const event = await end;
+    await worker.stop();
+    expect(event).toMatchObject({ status: "failed" });
+    const run = (await getRunDetail(id))!;
+    expect(run.error).toMatch(/^checker: .*<openai-compatible server>/);
+    expect(run.error).not.toContain("127.0.0.1:9");
+    expect(run.backends?.roles.checker).toBe("openai-compatible:m");
+    // The server's own log keeps the address, for whoever runs it.
+    expect(logs.some((line) => line.includes(id) && line.includes("127.0.0.1:9"))).toBe(true);
+  });
+
   it("fails a run whose profile was removed from the config, and a run on a broken config, while sim runs go on", async () => {
     const removed = await queue("gone");
     const removedEnd = waitForEnd(removed.id);
     const worker = new RunWorker({ concurrency: 1, pollIntervalMs: 20, createRoles: () => sharedRoles, log });
     await worker.start();
-    expect(await removedEnd).toMatchObject({ status: "failed", error: expect.stringMatching(/unknown profile "gone"; profiles: sim, local, missing-key/) });
+    expect(await removedEnd).toMatchObject({ status: "failed", error: expect.stringMatching(/unknown profile "gone"; profiles: sim, local, missing-key, unreachable/) });
 
     // The file changes under the running worker: it is read again.
     await writeFile(path.join(configDir, "rig.config.json"), "{ not json");

@@ -271,8 +271,10 @@ export class RunWorker {
       this.progressIntervalMs,
     );
     let outcome: RunOutcome;
+    let redact = (text: string) => text;
     try {
-      const { roles, backends, capabilities } = await this.resolveRoles(run.settings.profile);
+      const { roles, backends, capabilities, redact: redactEndpoints } = await this.resolveRoles(run.settings.profile);
+      if (redactEndpoints) redact = redactEndpoints;
       if (this.abandoned) throw new Error("worker abandoned");
       await recordRunBackends(run.id, backends);
       publishRunEvent(run.id, { type: "backends", backends });
@@ -289,7 +291,7 @@ export class RunWorker {
           signal: controller.signal,
           resume: { iterations: resumed },
         },
-        { roles, score: this.score, ...(capabilities ? { capabilities } : {}), onEvent: (event) => this.onEvent(run.id, event, controller, progress) },
+        { roles, score: this.score, ...(capabilities ? { capabilities } : {}), onEvent: (event) => this.onEvent(run.id, event, controller, progress, redact) },
       );
       const judgement = result.judgement
         ? { ...result.judgement, warnings: [...result.judgement.warnings] }
@@ -304,8 +306,9 @@ export class RunWorker {
       const aborted = controller.signal.aborted || (error instanceof RoleError && error.code === "aborted");
       outcome = aborted
         ? { status: "cancelled", stopReason: "cancelled", error: null }
-        : { status: "failed", stopReason: "failed", error: describeError(error) };
-      if (!aborted && !this.abandoned) this.log(`run ${run.id} failed: ${outcome.error}`);
+        : { status: "failed", stopReason: "failed", error: redact(describeError(error)) };
+      // The log (server-side) keeps the addresses; what is stored and shown does not.
+      if (!aborted && !this.abandoned) this.log(`run ${run.id} failed: ${describeError(error)}`);
     } finally {
       progress.cancel();
     }
@@ -325,7 +328,13 @@ export class RunWorker {
     }
   }
 
-  private async onEvent(runId: string, event: LoopEvent, controller: AbortController, progress: ProgressThrottle<RoleProgressEvent>): Promise<void> {
+  private async onEvent(
+    runId: string,
+    event: LoopEvent,
+    controller: AbortController,
+    progress: ProgressThrottle<RoleProgressEvent>,
+    redact: (text: string) => string,
+  ): Promise<void> {
     if (this.abandoned) throw new Error("worker abandoned");
     if (event.type === "role-progress") {
       // Live only: never stored, never awaited (the loop awaits every subscriber).
@@ -342,7 +351,9 @@ export class RunWorker {
     // The file first (content-addressed, idempotent), then the rows in one transaction.
     const imageId = await putPng(await encodePng(record.image));
     if (this.abandoned) throw new Error("worker abandoned");
-    const { view, cancelRequested } = await commitIteration(runId, toStoredIteration(record, imageId));
+    const stored = toStoredIteration(record, imageId);
+    stored.warnings = stored.warnings.map(redact);
+    const { view, cancelRequested } = await commitIteration(runId, stored);
     publishRunEvent(runId, { type: "iteration", iteration: view });
     if (cancelRequested) controller.abort(new Error("cancelled by request"));
   }
