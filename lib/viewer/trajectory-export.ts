@@ -24,7 +24,8 @@ export function buildTrajectoryExport(run: RunDetail, origin: string) {
     createdAt: run.createdAt,
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
-    settings: run.settings,
+    // As the CLI writes it: the profile in the settings, with the back end of each role and the prompt versions.
+    settings: { ...run.settings, ...(run.backends ? { backends: run.backends.roles, promptVersions: run.backends.promptVersions } : {}) },
     target: run.target,
     iterations: run.iterations.map((iteration) => ({
       index: iteration.index,
