@@ -43,11 +43,13 @@ describe("POST /api/evals", () => {
       summary: unknown;
     };
     expect(detail.evaluation).toMatchObject({ name: "upload test", fileName: "prompts.jsonl", settings: { maxIterations: 2, profile: "sim" } });
+    // Nothing has run yet: no back ends recorded.
+    expect((detail as unknown as { backends: unknown }).backends).toBeNull();
     expect(detail.items).toHaveLength(2);
     expect(detail.summary).toBeNull();
 
     const list = (await (await listEvaluations()).json()) as { evaluations: Array<{ id: string; itemCount: number; finished: number }> };
-    expect(list.evaluations.find((row) => row.id === id)).toMatchObject({ itemCount: 2, finished: 0 });
+    expect(list.evaluations.find((row) => row.id === id)).toMatchObject({ itemCount: 2, finished: 0, profile: "sim" });
 
     const csv = await exportEvaluation(new Request(`${base}/api/evals/${id}/export?format=csv`), params(id));
     expect(csv.headers.get("content-type")).toMatch(/text\/csv/);

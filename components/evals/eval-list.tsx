@@ -40,7 +40,9 @@ export function EvalList() {
                   <Link href={`/evals/${row.id}`} className="font-medium text-blue-700 hover:underline">
                     {row.name}
                   </Link>
-                  <span className="ml-2 text-xs text-slate-600">{row.format}</span>
+                  <span className="ml-2 text-xs text-slate-600">
+                    {row.format} · {row.profile}
+                  </span>
                 </td>
                 <td className="py-1 pr-3">
                   <RunStatusBadge status={row.status} />

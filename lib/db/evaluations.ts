@@ -169,6 +169,7 @@ export async function listEvaluations(take = 100): Promise<EvaluationListRow[]> 
     id: row.id,
     name: row.name,
     format: row.format,
+    profile: storedSettingsSchema.parse(row.settings).profile,
     status: evaluationStatusSchema.parse(row.status),
     createdAt: row.createdAt.toISOString(),
     itemCount: row.itemCount,

@@ -64,6 +64,8 @@ export interface EvaluationListRow {
   id: string;
   name: string;
   format: string;
+  /** The back-end profile its items run on. */
+  profile: string;
   status: EvaluationStatus;
   createdAt: string;
   itemCount: number;
