@@ -67,6 +67,7 @@ describe("POST /api/evals", () => {
     expect(await expectError(await upload(geneval, { format: "yaml", name: "bad" }), 400, "bad_request:format")).toMatch(/format must be one of/);
     expect(await expectError(await upload("  \n", { format: "text", name: "empty" }), 400, "bad_request:text")).toMatch(/empty/);
     await expectError(await upload("x".repeat(MAX_DATASET_BYTES + 1), { format: "text", name: "big" }), 413, "payload_too_large:dataset");
+    expect(await expectError(await upload(geneval, { format: "geneval", name: "gpu", "settings.profile": "gpu" }), 400, "bad_request:profile")).toMatch(/^settings\.profile: unknown profile "gpu"; available profiles: sim/);
     const noFile = new FormData();
     noFile.set("format", "text");
     await expectError(await createEvaluation(new Request(`${base}/api/evals`, { method: "POST", body: noFile })), 400, "bad_request:file");
