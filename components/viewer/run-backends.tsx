@@ -1,8 +1,8 @@
-import type { RunDetail } from "@/lib/schemas/run";
-import { roleNames } from "@/lib/schemas/run";
+import { roleNames, type RunDetail } from "@/lib/schemas/run";
 
 /** The run's profile, the back end that served each role and the prompt versions (recorded by the worker). */
 export function RunBackends({ profile, backends }: { profile: string; backends: RunDetail["backends"] }) {
+  const served = backends ? roleNames.filter((role) => backends.roles[role]) : [];
   return (
     <div className="text-sm text-slate-700" data-testid="run-backends" data-profile={profile}>
       <span>
@@ -10,16 +10,15 @@ export function RunBackends({ profile, backends }: { profile: string; backends: 
       </span>
       {backends ? (
         <ul className="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-xs" aria-label="Back end of each role">
-          {roleNames.flatMap((role) =>
-            backends.roles[role] ? (
-              [
-                <li key={role} data-testid="run-role-backend" data-role={role}>
-                  <span className="font-medium capitalize">{role}</span>: {backends.roles[role]}
-                  {role === "checker" || role === "actor" || role === "judge" ? (backends.promptVersions[role] ? <span className="text-slate-500"> (prompt {backends.promptVersions[role]})</span> : null) : null}
-                </li>,
-              ]
-            ) : [],
-          )}
+          {served.map((role) => {
+            const promptVersion = role === "checker" || role === "actor" || role === "judge" ? backends.promptVersions[role] : undefined;
+            return (
+              <li key={role} data-testid="run-role-backend" data-role={role}>
+                <span className="font-medium capitalize">{role}</span>: {backends.roles[role]}
+                {promptVersion ? <span className="text-slate-500"> (prompt {promptVersion})</span> : null}
+              </li>
+            );
+          })}
         </ul>
       ) : (
         <span className="ml-2 text-xs text-slate-500">(back ends are recorded when the run starts)</span>
