@@ -9,20 +9,23 @@ import { defineConfig, devices } from "@playwright/test";
  * every worker process; the port and data folder are chosen once, in the runner, and reach the
  * workers through the environment they inherit.
  */
-process.env.E2E_PORT ??= execFileSync(process.execPath, [
-  "-e",
-  "const s = require('node:net').createServer(); s.listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); });",
-])
-  .toString()
-  .trim();
+const freePort = () =>
+  execFileSync(process.execPath, ["-e", "const s = require('node:net').createServer(); s.listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); });"])
+    .toString()
+    .trim();
+process.env.E2E_PORT ??= freePort();
+process.env.E2E_A1111_PORT ??= freePort();
 process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), "rig-e2e-"));
 
 const port = Number(process.env.E2E_PORT);
+const a1111 = `http://127.0.0.1:${process.env.E2E_A1111_PORT}`;
 const dataDir = process.env.E2E_DATA_DIR;
 /**
  * Back-end profiles of the e2e server: "sim" (built in, the default) and "remote", whose Checker is
  * a VLM server that does not exist, with a key variable nobody sets: the forms show its back ends
- * and capability caveats, and a run on it fails at once with the reason (no network is touched).
+ * and capability caveats, and a run on it fails at once with the reason (no network is touched);
+ * and "photo", the real-image path with no VLM: AUTOMATIC1111 images (e2e/servers/fake-a1111.ts,
+ * answering with a photograph) checked by the local COCO detector, with the sim Actor.
  */
 const rigConfig = path.join(dataDir, "rig.config.json");
 writeFileSync(
@@ -32,6 +35,14 @@ writeFileSync(
       remote: {
         description: "e2e: a VLM Checker that is not there",
         roles: { checker: { backend: "openai-compatible", model: "e2e-vlm", baseURL: "http://127.0.0.1:9/v1", apiKeyEnv: "RIG_E2E_UNSET_KEY", maxRetries: 0 } },
+      },
+      photo: {
+        description: "e2e: AUTOMATIC1111 images + local detector + sim Actor",
+        roles: {
+          diffuser: { backend: "a1111", model: "e2e-photo", baseURL: a1111, options: { progressIntervalMs: 100 } },
+          editor: { backend: "a1111", model: "e2e-photo", baseURL: a1111, options: { progressIntervalMs: 100 } },
+          checker: { backend: "local-detector" },
+        },
       },
     },
   }),
@@ -78,18 +89,28 @@ export default defineConfig({
       },
     },
   ],
-  webServer: {
-    command: `npm run -s db:migrate && ${build}npx next start -p ${port} -H 127.0.0.1`,
-    url: baseURL,
-    timeout: 300_000,
-    reuseExistingServer: false,
-    stdout: "ignore",
-    stderr: "pipe",
-    env: {
-      RIG_DATA_DIR: dataDir,
-      DATABASE_URL: `file:${path.join(dataDir, "rig.db")}`,
-      RIG_CONFIG: rigConfig,
-      NEXT_TELEMETRY_DISABLED: "1",
+  webServer: [
+    {
+      command: "npx tsx e2e/servers/fake-a1111.ts",
+      url: `${a1111}/sdapi/v1/sd-models`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
     },
-  },
+    {
+      command: `npm run -s db:migrate && ${build}npx next start -p ${port} -H 127.0.0.1`,
+      url: baseURL,
+      timeout: 300_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: {
+        RIG_DATA_DIR: dataDir,
+        DATABASE_URL: `file:${path.join(dataDir, "rig.db")}`,
+        RIG_CONFIG: rigConfig,
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+    },
+  ],
 });

@@ -13,5 +13,8 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# The fake AUTOMATIC1111 server of the e2e answers with one of opencv-doc's photographs.
+bash scripts/test-photos.sh
+
 export NEXT_TELEMETRY_DISABLED=1
 exec npx playwright test "$@"

@@ -1,0 +1,39 @@
+import { expect, test } from "./fixtures";
+
+/**
+ * The real-image path with no VLM, on the production server: the "photo" profile (see
+ * playwright.config.ts) gets its images from an AUTOMATIC1111-speaking server that answers with a
+ * photograph of a footballer with the ball at his feet, the local COCO detector checks them, and
+ * the sim Actor writes the instructions.
+ */
+interface RunJson {
+  status: string;
+  stopReason: string | null;
+  iterations: { instruction: string | null; detected: { objects: { label: string }[] }; critique: { triples: { status: string; observedPredicate?: string }[] } }[];
+}
+
+test("photo profile: A1111 images, live sampling progress, the local detector's verdict, the sim Actor's instruction", async ({ page, request, viewer }) => {
+  const created = await request.post("/api/runs", { data: { input: "a sports ball above a person", settings: { profile: "photo", maxIterations: 2, patience: 3 } } });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  await viewer.goto(`/runs/${id}`);
+
+  // A1111 reports its sampling steps while it works (8 steps of 250 ms): the viewer shows them live.
+  const progress = page.getByTestId("role-progress");
+  await expect(progress).toBeVisible({ timeout: 20_000 });
+  await expect(progress.getByTestId("role-progress-count")).toHaveText(/^\d\/8$/);
+
+  expect(await viewer.waitUntilFinished()).toBe("succeeded");
+  await expect(page.locator('[data-testid="run-role-backend"][data-role="checker"]')).toContainText("local-detector");
+  await expect(page.locator('[data-testid="run-role-backend"][data-role="diffuser"]')).toContainText("a1111");
+  await expect(viewer.timelineItems).toHaveCount(2);
+
+  // The detector found both things in the photograph, and the ball is below the man, not above.
+  const run = (await (await request.get(`/api/runs/${id}`)).json()) as RunJson;
+  expect(run.stopReason).toBe("budget-spent");
+  const first = run.iterations[0]!;
+  expect(first.detected.objects.map((object) => object.label).sort()).toEqual(["person", "sports ball"]);
+  expect(first.critique.triples).toEqual([expect.objectContaining({ status: "violated", observedPredicate: "below" })]);
+  expect(run.iterations[1]!.instruction).toMatch(/ball/i);
+  await expect(viewer.tripleRows.first()).toHaveAttribute("data-status", "violated");
+});
