@@ -99,7 +99,8 @@ export class SpriteLibrary {
 
   constructor(assets = assetsDir()) {
     this.assets = assets;
-    for (const file of readdirSync(assets)) {
+    // A run-time folder inside node_modules: nothing for the bundler to trace.
+    for (const file of readdirSync(/* turbopackIgnore: true */ assets)) {
       if (file.endsWith(".webp")) this.fileByHex.set(normaliseHex(file.slice(0, -5)), file);
     }
     const data = require("emojibase-data/en/data.json") as EmojiEntry[];
