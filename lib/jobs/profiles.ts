@@ -1,9 +1,8 @@
 import "server-only";
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import type { BackendKind } from "../pipeline/backends/capabilities";
+import { capabilitiesOfSpec, type BackendKind } from "../pipeline/backends/capabilities";
 import { configPath, loadConfig, parseConfig, profileRoles, profilesOf, type Env, type RigConfig } from "../pipeline/backends/config";
-import { capabilitiesOfSpec } from "../pipeline/backends/registry";
 import { AppError } from "../errors";
 import { profileListResponseSchema, type ProfileListResponse, type ProfileView } from "../schemas/profile";
 

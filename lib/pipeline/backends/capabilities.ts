@@ -71,6 +71,16 @@ export const capabilityCatalogue: Record<BackendKind, BackendCapabilities> = {
 /** Back ends that run in this process and need no baseURL. */
 export const inProcessBackends: readonly BackendKind[] = ["sim", "local-detector"];
 
-export function capabilitiesOf(kind: BackendKind): BackendCapabilities {
-  return capabilityCatalogue[kind];
+/**
+ * The catalogue's capabilities of a role's back end, except where the role's own options say
+ * otherwise: an OpenAI-compatible images server that honours seeds is configured with
+ * `"options": { "honorsSeed": true }`, and the loop should then not warn about seeds.
+ */
+export function capabilitiesOfSpec(spec: { backend: BackendKind; options: Readonly<Record<string, unknown>> }): BackendCapabilities {
+  const declared = spec.options;
+  return {
+    ...capabilityCatalogue[spec.backend],
+    ...(typeof declared.honorsSeed === "boolean" ? { honorsSeed: declared.honorsSeed } : {}),
+    ...(typeof declared.acceptsMask === "boolean" ? { acceptsMask: declared.acceptsMask } : {}),
+  };
 }

@@ -1,4 +1,4 @@
-import { capabilityCatalogue, type BackendCapabilities, type BackendKind } from "./capabilities";
+import { capabilitiesOfSpec, capabilityCatalogue, type BackendCapabilities, type BackendKind } from "./capabilities";
 import { ConfigError, loadConfig, profileRoles, type Env, type ResolvedRoleSpec, type RigConfig } from "./config";
 import type { FetchFunction } from "./http";
 import { builtinImageBackends } from "./image-backends";
@@ -37,20 +37,6 @@ export interface ResolvedProfile {
   capabilities: Record<keyof Roles, BackendCapabilities>;
   /** Prompt versions of the VLM roles (e.g. { checker: "checker.v1" }), to record with a run. */
   promptVersions: Partial<Record<"checker" | "actor" | "judge", string>>;
-}
-
-/**
- * The catalogue's capabilities of a role's back end, except where the role's own options say
- * otherwise: an OpenAI-compatible images server that honours seeds is configured with
- * `"options": { "honorsSeed": true }`, and the loop should then not warn about seeds.
- */
-export function capabilitiesOfSpec(spec: ResolvedRoleSpec): BackendCapabilities {
-  const declared = spec.options;
-  return {
-    ...capabilityCatalogue[spec.backend],
-    ...(typeof declared.honorsSeed === "boolean" ? { honorsSeed: declared.honorsSeed } : {}),
-    ...(typeof declared.acceptsMask === "boolean" ? { acceptsMask: declared.acceptsMask } : {}),
-  };
 }
 
 /** The key a role uses, read from the environment variable its config names. */
