@@ -25,7 +25,7 @@ const dataDir = process.env.E2E_DATA_DIR;
  * a VLM server that does not exist, with a key variable nobody sets: the forms show its back ends
  * and capability caveats, and a run on it fails at once with the reason (no network is touched);
  * and "photo", the real-image path with no VLM: AUTOMATIC1111 images (e2e/servers/fake-a1111.ts,
- * answering with a photograph) checked by the local COCO detector, with the sim Actor.
+ * answering with a photograph) checked and judged by the local COCO detector, with the sim Actor.
  */
 const rigConfig = path.join(dataDir, "rig.config.json");
 writeFileSync(
@@ -42,6 +42,7 @@ writeFileSync(
           diffuser: { backend: "a1111", model: "e2e-photo", baseURL: a1111, options: { progressIntervalMs: 100 } },
           editor: { backend: "a1111", model: "e2e-photo", baseURL: a1111, options: { progressIntervalMs: 100 } },
           checker: { backend: "local-detector" },
+          judge: { backend: "local-detector" },
         },
       },
     },

@@ -3,12 +3,13 @@ import { expect, test } from "./fixtures";
 /**
  * The real-image path with no VLM, on the production server: the "photo" profile (see
  * playwright.config.ts) gets its images from an AUTOMATIC1111-speaking server that answers with a
- * photograph of a footballer with the ball at his feet, the local COCO detector checks them, and
- * the sim Actor writes the instructions.
+ * photograph of a footballer with the ball at his feet, the local COCO detector checks and judges
+ * them, and the sim Actor writes the instructions.
  */
 interface RunJson {
   status: string;
   stopReason: string | null;
+  judgement: { score: number; rationale: string } | null;
   iterations: { instruction: string | null; detected: { objects: { label: string }[] }; critique: { triples: { status: string; observedPredicate?: string }[] } }[];
 }
 
@@ -35,5 +36,7 @@ test("photo profile: A1111 images, live sampling progress, the local detector's 
   expect(first.detected.objects.map((object) => object.label).sort()).toEqual(["person", "sports ball"]);
   expect(first.critique.triples).toEqual([expect.objectContaining({ status: "violated", observedPredicate: "below" })]);
   expect(run.iterations[1]!.instruction).toMatch(/ball/i);
+  // The Judge's own detection agrees: both objects there, the relation not (1 + 9 * 0.3).
+  expect(run.judgement).toMatchObject({ score: 3.7, rationale: expect.stringContaining("2/2 objects as asked, 0/1 relations hold") });
   await expect(viewer.tripleRows.first()).toHaveAttribute("data-status", "violated");
 });

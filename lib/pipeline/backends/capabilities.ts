@@ -59,7 +59,7 @@ export const capabilityCatalogue: Record<BackendKind, BackendCapabilities> = {
   },
   /** A pretrained COCO detector running in-process on the CPU (no server, no baseURL). */
   "local-detector": {
-    roles: ["checker"],
+    roles: ["checker", "judge"],
     canEdit: false,
     acceptsMask: false,
     honorsSeed: true,

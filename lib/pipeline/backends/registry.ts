@@ -2,7 +2,7 @@ import { capabilitiesOfSpec, capabilityCatalogue, type BackendCapabilities, type
 import { ConfigError, loadConfig, profileRoles, type Env, type ResolvedRoleSpec, type RigConfig } from "./config";
 import type { FetchFunction } from "./http";
 import { builtinImageBackends } from "./image-backends";
-import { createLocalDetectorChecker } from "./local-detector";
+import { createLocalDetectorChecker, createLocalDetectorJudge } from "./local-detector";
 import { VlmActor, VlmChecker, VlmJudge, type VlmRoleOptions } from "./openai-compatible/roles";
 import { createSimRoles, type SimWorldOptions } from "./sim";
 import type { Diffuser, Editor, Roles } from "../roles/types";
@@ -82,8 +82,9 @@ export function resolveProfile(config: RigConfig, name: string, context: Resolve
     }
     backends[spec.role] = `${spec.backend}${spec.model ? `:${spec.model}` : ""}`;
     if (spec.backend === "local-detector") {
-      // In-process COCO detector (Checker only); TensorFlow.js loads on the first check.
-      resolved.checker = createLocalDetectorChecker(spec.options);
+      // In-process COCO detector (Checker or Judge); TensorFlow.js loads on the first detection.
+      if (spec.role === "judge") resolved.judge = createLocalDetectorJudge(spec.options);
+      else resolved.checker = createLocalDetectorChecker(spec.options);
       continue;
     }
     if (spec.backend === "openai-compatible") {

@@ -1,8 +1,8 @@
 import type { RasterImage } from "../../image/raster";
-import { RoleError, throwIfAborted } from "../../roles/errors";
+import { RoleError, throwIfAborted, type RoleName } from "../../roles/errors";
 import type { CheckResult, Checker, RoleCallOptions, RoleResult } from "../../roles/types";
 import type { SceneGraph } from "../../scene-graph/schema";
-import { loadDetector, type LoadedDetector } from "./model";
+import { loadDetector, type LoadedDetector, type RawDetection } from "./model";
 import type { LocalDetectorOptions } from "./options";
 import { sceneFromDetections } from "./scene-from-boxes";
 
@@ -23,27 +23,38 @@ export class LocalDetectorChecker implements Checker {
   ) {}
 
   async check(image: RasterImage, target: SceneGraph, options: RoleCallOptions): Promise<RoleResult & CheckResult> {
-    throwIfAborted("checker", options.signal);
-    assertValidImage(image);
-    let detector: LoadedDetector;
-    try {
-      detector = await this.load();
-    } catch (error) {
-      throw new RoleError("checker", "backend_unavailable", `the local detector's model did not load: ${(error as Error).message}`, false, { cause: error });
-    }
-    throwIfAborted("checker", options.signal);
-    const detections = await detector.detect(image, { maxBoxes: this.options.maxBoxes, minScore: this.options.minScore }, options.signal);
-    throwIfAborted("checker", options.signal);
-    return sceneFromDetections(target, detections);
+    return sceneFromDetections(target, await detectFor("checker", image, this.options, this.load, options.signal));
   }
 }
 
-function assertValidImage(image: RasterImage): void {
+/** One detection for a role (Checker or Judge): a valid image, the model loaded, abort honoured. */
+export async function detectFor(
+  role: RoleName,
+  image: RasterImage,
+  options: LocalDetectorOptions,
+  load: () => Promise<LoadedDetector>,
+  signal: AbortSignal | undefined,
+): Promise<RawDetection[]> {
+  throwIfAborted(role, signal);
+  assertValidImage(role, image);
+  let detector: LoadedDetector;
+  try {
+    detector = await load();
+  } catch (error) {
+    throw new RoleError(role, "backend_unavailable", `the local detector's model did not load: ${(error as Error).message}`, false, { cause: error });
+  }
+  throwIfAborted(role, signal);
+  const detections = await detector.detect(image, { maxBoxes: options.maxBoxes, minScore: options.minScore }, signal);
+  throwIfAborted(role, signal);
+  return detections;
+}
+
+function assertValidImage(role: RoleName, image: RasterImage): void {
   const { width, height, data } = image ?? {};
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
-    throw new RoleError("checker", "invalid_input", `the image has no pixels (${String(width)}x${String(height)})`);
+    throw new RoleError(role, "invalid_input", `the image has no pixels (${String(width)}x${String(height)})`);
   }
   if (!(data instanceof Uint8ClampedArray) || data.length !== width * height * 4) {
-    throw new RoleError("checker", "invalid_input", `the image's pixel data does not hold ${width}x${height} RGBA pixels`);
+    throw new RoleError(role, "invalid_input", `the image's pixel data does not hold ${width}x${height} RGBA pixels`);
   }
 }

@@ -13,7 +13,7 @@ describe("resolveProfile with a local-detector Checker", () => {
     const profile = resolveProfile(config({ minScore: 0.4, maxBoxes: 10 }), "detector", { env: {} });
     expect(profile.roles.checker).toBeInstanceOf(LocalDetectorChecker);
     expect(profile.backends).toMatchObject({ checker: "local-detector", diffuser: "sim", actor: "sim" });
-    expect(profile.capabilities.checker.roles).toEqual(["checker"]);
+    expect(profile.capabilities.checker.roles).toEqual(["checker", "judge"]);
   });
 
   it("fails loudly on options it does not know or cannot use", () => {

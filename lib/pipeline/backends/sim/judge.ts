@@ -5,6 +5,7 @@ import type { RasterImage } from "../../image/raster";
 import { classifyPredicate } from "../../metrics/predicates";
 import { relationHolds } from "../../metrics/spatial-geometry";
 import { RoleError, throwIfAborted } from "../../roles/errors";
+import { ruleJudgement } from "../../roles/rule-judgement";
 import type { Judge, Judgement, RoleCallOptions, RoleResult } from "../../roles/types";
 import { parsePrompt } from "../../scene-graph/parse-prompt";
 import { nodeText } from "../../scene-graph/schema";
@@ -14,10 +15,7 @@ import { colourOf } from "../../scene-graph/vocabulary";
  * The embedded judge: reads the prompt itself and the image's pixels itself (its own detector
  * call), so its verdict does not depend on the Checker's. Like GenEval it first asks whether
  * each prompted object is there with its colour, then whether each relation holds between
- * the boxes.
- *
- * score = 1 + 9 * (0.3 * objects found with the right colour + 0.7 * relations that hold),
- * or 1 + 9 * objects when the prompt has no relation.
+ * the boxes; the score is `ruleJudgement`'s.
  */
 export class SimJudge implements Judge {
   readonly name = "sim";
@@ -61,7 +59,6 @@ export class SimJudge implements Judge {
       const colour = colourOf(object.attributes);
       return match && (!colour || match.colour === colour);
     }).length;
-    const objectScore = target.objects.length > 0 ? objectsRight / target.objects.length : 0;
 
     let relationsRight = 0;
     for (const relation of target.relations) {
@@ -72,15 +69,8 @@ export class SimJudge implements Judge {
       if (holds) relationsRight += 1;
       else notes.push(`not ${relation.predicate}: ${labelOf(target, relation.subject)} / ${labelOf(target, relation.object)}`);
     }
-    const relationScore = target.relations.length > 0 ? relationsRight / target.relations.length : undefined;
-    const fraction = relationScore === undefined ? objectScore : 0.3 * objectScore + 0.7 * relationScore;
-    const score = Math.round((1 + 9 * fraction) * 10) / 10;
-    const rationale =
-      `${objectsRight}/${target.objects.length} objects as asked` +
-      (relationScore === undefined ? "" : `, ${relationsRight}/${target.relations.length} relations hold`) +
-      (notes.length > 0 ? `; ${notes.join("; ")}` : "") +
-      ".";
-    return { score, rationale, warnings: [] };
+    const judgement = ruleJudgement({ objects: target.objects.length, objectsRight, relations: target.relations.length, relationsRight, notes });
+    return { ...judgement, warnings: [] };
   }
 }
 
