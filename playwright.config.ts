@@ -15,17 +15,22 @@ const freePort = () =>
     .trim();
 process.env.E2E_PORT ??= freePort();
 process.env.E2E_A1111_PORT ??= freePort();
+process.env.E2E_VLM_PORT ??= freePort();
+// The "vlm" profile's key: set for the app server and the fake VLM, and looked for in what the browser gets.
+process.env.E2E_VLM_KEY ??= "sk-e2e-sentinel-0123456789abcdef";
 process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), "rig-e2e-"));
 
 const port = Number(process.env.E2E_PORT);
 const a1111 = `http://127.0.0.1:${process.env.E2E_A1111_PORT}`;
+const vlm = `http://127.0.0.1:${process.env.E2E_VLM_PORT}`;
 const dataDir = process.env.E2E_DATA_DIR;
 /**
  * Back-end profiles of the e2e server: "sim" (built in, the default) and "remote", whose Checker is
  * a VLM server that does not exist, with a key variable nobody sets: the forms show its back ends
  * and capability caveats, and a run on it fails at once with the reason (no network is touched);
  * and "photo", the real-image path with no VLM: AUTOMATIC1111 images (e2e/servers/fake-a1111.ts,
- * answering with a photograph) checked and judged by the local COCO detector, with the sim Actor.
+ * answering with a photograph) checked and judged by the local COCO detector, with the sim Actor;
+ * and "vlm", Checker and Judge on an OpenAI-compatible server (e2e/servers/fake-vlm.ts) with a key.
  */
 const rigConfig = path.join(dataDir, "rig.config.json");
 writeFileSync(
@@ -43,6 +48,13 @@ writeFileSync(
           editor: { backend: "a1111", model: "e2e-photo", baseURL: a1111, options: { progressIntervalMs: 100 } },
           checker: { backend: "local-detector" },
           judge: { backend: "local-detector" },
+        },
+      },
+      vlm: {
+        description: "e2e: a VLM Checker and Judge over chat completions",
+        roles: {
+          checker: { backend: "openai-compatible", model: "e2e-vlm", baseURL: `${vlm}/v1`, apiKeyEnv: "E2E_VLM_KEY" },
+          judge: { backend: "openai-compatible", model: "e2e-vlm", baseURL: `${vlm}/v1`, apiKeyEnv: "E2E_VLM_KEY" },
         },
       },
     },
@@ -91,6 +103,14 @@ export default defineConfig({
     },
   ],
   webServer: [
+    {
+      command: "npx tsx e2e/servers/fake-vlm.ts",
+      url: `${vlm}/v1/models`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
     {
       command: "npx tsx e2e/servers/fake-a1111.ts",
       url: `${a1111}/sdapi/v1/sd-models`,

@@ -7,7 +7,7 @@ test("the profile select offers sim (the default) and the config's profiles, say
   await page.getByText("Settings", { exact: true }).click();
   const select = page.getByTestId("profile-select");
   await expect(select).toHaveValue("sim");
-  await expect(select.locator("option")).toHaveText([/^sim/, /^remote/, /^photo/]);
+  await expect(select.locator("option")).toHaveText([/^sim/, /^remote/, /^photo/, /^vlm/]);
   const servedBy = page.getByTestId("profile-role");
   await expect(servedBy).toHaveCount(5);
   for (const role of roles) await expect(page.locator(`[data-testid="profile-role"][data-role="${role}"]`)).toHaveAttribute("data-backend", "sim");
@@ -43,7 +43,7 @@ test("a run on a profile that cannot be resolved fails at once with the reason s
 
   const unknown = await request.post("/api/runs", { data: { input: "a cat left of a dog", settings: { profile: "nope" } } });
   expect(unknown.status()).toBe(400);
-  expect(((await unknown.json()) as { error: { message: string } }).error.message).toBe('settings.profile: unknown profile "nope"; available profiles: sim, remote, photo');
+  expect(((await unknown.json()) as { error: { message: string } }).error.message).toBe('settings.profile: unknown profile "nope"; available profiles: sim, remote, photo, vlm');
 
   const created = await request.post("/api/runs", { data: { input: "a cat left of a dog", settings: { profile: "remote", maxIterations: 2 } } });
   expect(created.status()).toBe(201);

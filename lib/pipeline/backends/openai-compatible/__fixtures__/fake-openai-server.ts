@@ -66,7 +66,8 @@ function json(response: ServerResponse, status: number, body: unknown, headers: 
   response.end(JSON.stringify(body));
 }
 
-export async function startFakeOpenAi(options: { apiKey?: string; models?: string[] } = {}): Promise<FakeOpenAiServer> {
+/** `port` 0 (the default) takes any free port. */
+export async function startFakeOpenAi(options: { apiKey?: string; models?: string[]; port?: number } = {}): Promise<FakeOpenAiServer> {
   const requests: RecordedRequest[] = [];
   let replies: Reply[] = [];
   const state = { models: options.models ?? ["test-vlm"] };
@@ -89,7 +90,7 @@ export async function startFakeOpenAi(options: { apiKey?: string; models?: strin
     }
     json(response, 404, { error: { message: `no route ${request.method} ${request.url}`, type: "not_found" } });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,

@@ -40,3 +40,26 @@ test("photo profile: A1111 images, live sampling progress, the local detector's 
   expect(run.judgement).toMatchObject({ score: 3.7, rationale: expect.stringContaining("2/2 objects as asked, 0/1 relations hold") });
   await expect(viewer.tripleRows.first()).toHaveAttribute("data-status", "violated");
 });
+
+test("vlm profile: Checker and Judge over chat completions with a key, prompt versions recorded, the key nowhere in what the browser gets", async ({ page, request, viewer }) => {
+  const created = await request.post("/api/runs", { data: { input: "a cup left of a laptop", settings: { profile: "vlm", maxIterations: 3 } } });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  await viewer.goto(`/runs/${id}`);
+  expect(await viewer.waitUntilFinished()).toBe("succeeded");
+  await expect(page.locator('[data-testid="run-role-backend"][data-role="checker"]')).toContainText("openai-compatible");
+  await expect(viewer.tripleRows.first()).toHaveAttribute("data-status", "satisfied");
+
+  // The fake VLM saw the embedded world's image and named what it was offered: target reached at once.
+  const response = await request.get(`/api/runs/${id}`);
+  const text = await response.text();
+  const run = JSON.parse(text) as RunJson & { backends: { promptVersions: Record<string, string> } };
+  expect(run.stopReason).toBe("target-reached");
+  expect(run.iterations).toHaveLength(1);
+  expect(run.judgement).toMatchObject({ score: 9 });
+  expect(run.backends.promptVersions).toEqual({ checker: "checker.v1", judge: "judge.v1" });
+  const key = process.env.E2E_VLM_KEY!;
+  expect(text).not.toContain(key);
+  expect(await page.content()).not.toContain(key);
+  expect(await (await request.get("/api/profiles")).text()).not.toContain(key);
+});
