@@ -1,8 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
-import { apiErrorSchema } from "../schemas/run";
 import type { EvaluationListRow } from "../schemas/evaluation";
 import type { EvaluationDetail } from "../jobs/evaluations";
-import { ApiError } from "./run-queries";
+import { fetchApi } from "./api-client";
 
 /**
  * Query keys and fetchers of the evaluation pages (GET /api/evals, GET /api/evals/[id]) and the
@@ -15,20 +14,7 @@ const finished = new Set(["succeeded", "failed", "cancelled"]);
 export const isEvaluationLive = (status: string) => !finished.has(status);
 
 async function send<T>(url: string, init: RequestInit = {}): Promise<T> {
-  const response = await fetch(url, { ...init, headers: { accept: "application/json", ...init.headers } });
-  const text = await response.text();
-  let body: unknown = null;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    body = null;
-  }
-  if (!response.ok) {
-    const parsed = apiErrorSchema.safeParse(body);
-    if (parsed.success) throw new ApiError(parsed.data.error.message, response.status, parsed.data.error.code);
-    throw new ApiError(`the server answered ${response.status} ${response.statusText}`.trim(), response.status, `http:${response.status}`);
-  }
-  return body as T;
+  return (await fetchApi(url, init)) as T;
 }
 
 export const evalQueries = {

@@ -1,7 +1,7 @@
 import { queryOptions } from "@tanstack/react-query";
 import { profileListResponseSchema, type ProfileListResponse, type ProfileView } from "../schemas/profile";
 import type { RoleName } from "../schemas/run";
-import { ApiError } from "./run-queries";
+import { fetchApi } from "./api-client";
 
 /**
  * GET /api/profiles for the settings forms, and what the forms say about a profile: which back end
@@ -13,9 +13,7 @@ export const profileQueries = {
     queryOptions({
       queryKey: [...profileQueries.all(), "list"] as const,
       queryFn: async ({ signal }): Promise<ProfileListResponse> => {
-        const response = await fetch("/api/profiles", { signal, headers: { accept: "application/json" } });
-        if (!response.ok) throw new ApiError(`the server answered ${response.status} ${response.statusText}`.trim(), response.status, `http:${response.status}`);
-        return profileListResponseSchema.parse(await response.json());
+        return profileListResponseSchema.parse(await fetchApi("/api/profiles", { signal }));
       },
       staleTime: 30_000,
     }),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ApiError, createRun, shareRun } from "./run-queries";
+import { ApiError } from "./api-client";
+import { createRun, shareRun } from "./run-queries";
 
 function stubFetch(status: number, body: unknown): typeof fetch {
   return (async () => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } })) as typeof fetch;

@@ -1,12 +1,12 @@
 import { z } from "zod";
 import {
-  apiErrorSchema,
   runDetailSchema,
   runListResponseSchema,
   shareResponseSchema,
   type CreateRunRequest,
   type RunDetail,
 } from "../schemas/run";
+import { fetchApi } from "./api-client";
 
 /**
  * Query keys, fetchers and mutations for the JSON API, in one factory (react-query's advice).
@@ -14,36 +14,8 @@ import {
  * whose message is the server's exposed message.
  */
 
-export class ApiError extends Error {
-  override name = "ApiError";
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly code: string,
-  ) {
-    super(message);
-  }
-}
-
-type Fetch = typeof fetch;
-
-async function request<T>(schema: z.ZodType<T>, url: string, init: RequestInit = {}, fetchImpl: Fetch = fetch): Promise<T> {
-  const response = await fetchImpl(url, { ...init, headers: { accept: "application/json", ...(init.body ? { "content-type": "application/json" } : {}), ...init.headers } });
-  const text = await response.text();
-  let body: unknown = null;
-  if (text) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = null;
-    }
-  }
-  if (!response.ok) {
-    const parsed = apiErrorSchema.safeParse(body);
-    if (parsed.success) throw new ApiError(parsed.data.error.message, response.status, parsed.data.error.code);
-    throw new ApiError(`the server answered ${response.status} ${response.statusText}`.trim(), response.status, `http:${response.status}`);
-  }
-  return schema.parse(body);
+async function request<T>(schema: z.ZodType<T>, url: string, init: RequestInit = {}, fetchImpl: typeof fetch = fetch): Promise<T> {
+  return schema.parse(await fetchApi(url, init, fetchImpl));
 }
 
 export interface RunListParams {
@@ -83,19 +55,19 @@ export const runQueries = {
   share: (runId: string) => [...runQueries.all, "share", runId] as const,
 };
 
-export function createRun(body: CreateRunRequest | { input: string; settings?: Partial<CreateRunRequest["settings"]> }, fetchImpl?: Fetch): Promise<string> {
+export function createRun(body: CreateRunRequest | { input: string; settings?: Partial<CreateRunRequest["settings"]> }, fetchImpl?: typeof fetch): Promise<string> {
   return request(createdRunSchema, "/api/runs", { method: "POST", body: JSON.stringify(body) }, fetchImpl);
 }
 
-export function cancelRun(runId: string, fetchImpl?: Fetch): Promise<unknown> {
+export function cancelRun(runId: string, fetchImpl?: typeof fetch): Promise<unknown> {
   return request(anySchema, `/api/runs/${encodeURIComponent(runId)}/cancel`, { method: "POST" }, fetchImpl);
 }
 
-export function shareRun(runId: string, fetchImpl?: Fetch): Promise<z.infer<typeof shareResponseSchema>> {
+export function shareRun(runId: string, fetchImpl?: typeof fetch): Promise<z.infer<typeof shareResponseSchema>> {
   return request(shareResponseSchema, `/api/runs/${encodeURIComponent(runId)}/share`, { method: "POST" }, fetchImpl);
 }
 
-export function revokeShare(runId: string, fetchImpl?: Fetch): Promise<unknown> {
+export function revokeShare(runId: string, fetchImpl?: typeof fetch): Promise<unknown> {
   return request(anySchema, `/api/runs/${encodeURIComponent(runId)}/share`, { method: "DELETE" }, fetchImpl);
 }
 

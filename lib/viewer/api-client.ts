@@ -1,0 +1,36 @@
+import { apiErrorSchema } from "../schemas/run";
+
+/**
+ * The browser's one way to call our JSON API: the parsed body of a 2xx answer, or an ApiError
+ * whose message is the server's exposed message (or the HTTP status when the body is not ours).
+ * Callers parse the body with the contract's schema.
+ */
+export class ApiError extends Error {
+  override name = "ApiError";
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function fetchApi(url: string, init: RequestInit = {}, fetchImpl: typeof fetch = fetch): Promise<unknown> {
+  // A string body is JSON; a FormData body sets its own multipart content type.
+  const contentType: Record<string, string> = typeof init.body === "string" ? { "content-type": "application/json" } : {};
+  const response = await fetchImpl(url, { ...init, headers: { accept: "application/json", ...contentType, ...init.headers } });
+  const text = await response.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  if (!response.ok) {
+    const parsed = apiErrorSchema.safeParse(body);
+    if (parsed.success) throw new ApiError(parsed.data.error.message, response.status, parsed.data.error.code);
+    throw new ApiError(`the server answered ${response.status} ${response.statusText}`.trim(), response.status, `http:${response.status}`);
+  }
+  return body;
+}
