@@ -75,8 +75,8 @@ class OpenAIImagesClient {
     const o = this.options;
     const body: Record<string, unknown> = { ...o.extraBody };
     if (o.responseFormat) body.response_format = o.responseFormat;
+    // Without honorsSeed no seed is sent; the loop warns on the step (capability catalogue).
     if (o.honorsSeed) body.seed = call.seed;
-    else warnings.push(`${BACKEND} (${o.model}) does not honour seeds; seed ${call.seed} was not sent`);
     return runImageModel({
       role,
       backend: BACKEND,
