@@ -3,12 +3,11 @@ import { z } from "zod";
 import type { RoleName } from "../../roles/errors";
 import type { Diffuser, Editor, RoleCallOptions, RoleProgress } from "../../roles/types";
 import {
-  callProgress,
   imageDiffuser,
   imageEditor,
   fetchJson,
   fileBytes,
-  runImageModel,
+  runImageModelWithProgress,
   systemClock,
   type BackendDeps,
   type Clock,
@@ -197,26 +196,21 @@ class A1111Client {
   }
 
   /** One role call; sampling progress reaches the call's onProgress until it settles. */
-  async run(role: RoleName, prompt: string | { images: Uint8Array[]; text: string; mask?: Uint8Array }, size: { width: number; height: number }, call: RoleCallOptions, warnings: string[]) {
-    const progress = callProgress(call);
-    try {
-      return await runImageModel({
-        role,
-        backend: BACKEND,
-        model: new A1111ImageModel(this.name, this.options, role, this.fetchImpl, this.clock, call.onProgress ? progress.report : undefined),
-        prompt,
-        size,
-        call,
-        warnings,
-        seed: call.seed,
-        timeoutMs: this.options.timeoutMs,
-        maxRetries: this.options.maxRetries,
-        clock: this.clock,
-        secrets: [this.options.password],
-      });
-    } finally {
-      progress.close();
-    }
+  run(role: RoleName, prompt: string | { images: Uint8Array[]; text: string; mask?: Uint8Array }, size: { width: number; height: number }, call: RoleCallOptions, warnings: string[]) {
+    return runImageModelWithProgress({
+      role,
+      backend: BACKEND,
+      model: (report) => new A1111ImageModel(this.name, this.options, role, this.fetchImpl, this.clock, report),
+      prompt,
+      size,
+      call,
+      warnings,
+      seed: call.seed,
+      timeoutMs: this.options.timeoutMs,
+      maxRetries: this.options.maxRetries,
+      clock: this.clock,
+      secrets: [this.options.password],
+    });
   }
 }
 

@@ -7,13 +7,12 @@ import { encodePng } from "../../image/png";
 import { RoleError, type RoleName } from "../../roles/errors";
 import type { Diffuser, Editor, RoleCallOptions, RoleProgress } from "../../roles/types";
 import {
-  callProgress,
   imageDiffuser,
   imageEditor,
   fetchJson,
   fileBytes,
   httpStatusError,
-  runImageModel,
+  runImageModelWithProgress,
   systemClock,
   type BackendDeps,
   type Clock,
@@ -299,26 +298,21 @@ class ComfyUIClient {
   }
 
   /** One role call; the job's `progress` messages reach the call's onProgress until it settles. */
-  async run(role: RoleName, prompt: string | { images: Uint8Array[]; text: string; mask?: Uint8Array }, size: { width: number; height: number }, call: RoleCallOptions, warnings: string[]) {
-    const progress = callProgress(call);
-    try {
-      return await runImageModel({
-        role,
-        backend: BACKEND,
-        model: new ComfyUIImageModel(this.name, this.options, this.workflows, role, this.fetchImpl, progress.report),
-        prompt,
-        size,
-        call,
-        warnings,
-        seed: call.seed,
-        timeoutMs: this.options.timeoutMs,
-        maxRetries: this.options.maxRetries,
-        clock: this.clock,
-        secrets: [],
-      });
-    } finally {
-      progress.close();
-    }
+  run(role: RoleName, prompt: string | { images: Uint8Array[]; text: string; mask?: Uint8Array }, size: { width: number; height: number }, call: RoleCallOptions, warnings: string[]) {
+    return runImageModelWithProgress({
+      role,
+      backend: BACKEND,
+      model: (report) => new ComfyUIImageModel(this.name, this.options, this.workflows, role, this.fetchImpl, report),
+      prompt,
+      size,
+      call,
+      warnings,
+      seed: call.seed,
+      timeoutMs: this.options.timeoutMs,
+      maxRetries: this.options.maxRetries,
+      clock: this.clock,
+      secrets: [],
+    });
   }
 }
 

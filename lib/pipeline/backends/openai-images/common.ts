@@ -44,7 +44,7 @@ export interface EditCallOptions extends RoleCallOptions {
  * throws is ignored: it runs inside a socket or timer callback, where a throw would not fail this
  * call but crash the process (the loop's listener never throws; it queues an event).
  */
-export function callProgress(call: RoleCallOptions): { report(progress: RoleProgress): void; close(): void } {
+function callProgress(call: RoleCallOptions): { report(progress: RoleProgress): void; close(): void } {
   let open = call.onProgress !== undefined;
   return {
     report(progress) {
@@ -257,6 +257,22 @@ export async function runImageModel(args: {
     const image = await decodeImageBytes(role, backend, file.uint8Array);
     return fitToSize(image, args.size.width, args.size.height, backend, warnings);
   });
+}
+
+/**
+ * `runImageModel` for a back end that reports progress while it works (ComfyUI's socket, A1111's
+ * polling): `model` is built with the call's progress reporter (undefined when nobody listens),
+ * and the reporter is closed when the call settles, so nothing is reported after it.
+ */
+export async function runImageModelWithProgress(
+  args: Omit<Parameters<typeof runImageModel>[0], "model"> & { model: (report: ((progress: RoleProgress) => void) | undefined) => ImageModel },
+): Promise<RasterImage> {
+  const progress = callProgress(args.call);
+  try {
+    return await runImageModel({ ...args, model: args.model(args.call.onProgress ? progress.report : undefined) });
+  } finally {
+    progress.close();
+  }
 }
 
 function describeWarning(warning: unknown): string {
