@@ -3,7 +3,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { rig, rigWithEnv } from "./test-support";
+import { expectOneLineError, rig, rigWithEnv } from "./test-support";
 import { sendJson, solidPngBase64, startServer } from "../lib/pipeline/backends/openai-images/__fixtures__/local-server";
 import { datasetPath } from "../scripts/datasets";
 
@@ -89,13 +89,7 @@ describe("rig run", () => {
     ];
     for (const [name, args, message] of cases) {
       it(name, async () => {
-        const result = await rig(...(await args()));
-        expect(result.code).not.toBe(0);
-        expect(result.stdout).toBe("");
-        const lines = result.stderr.trim().split("\n");
-        expect(lines).toHaveLength(1);
-        expect(lines[0]).toMatch(message);
-        expect(result.stderr).not.toMatch(/\n\s+at /);
+        expectOneLineError(await rig(...(await args())), message);
       });
     }
   });

@@ -23,6 +23,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "@playwright/test";
+import { chromiumLaunchOptions } from "../e2e/chromium";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const argv = process.argv.slice(2);
@@ -35,14 +36,6 @@ const repeats = option("repeats", 10);
 const requestCount = option("requests", 50);
 const concurrentRuns = option("concurrent", 20);
 
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
-];
 const FINISHED = ["succeeded", "failed", "cancelled"];
 /** Object pairs with sprites in the sim world (GenEval-style "a photo of a X right of a Y"). */
 const PAIRS: [string, string][] = [
@@ -434,7 +427,7 @@ async function main(): Promise<void> {
     if (skipBuild) log("--skip-build: reusing .next");
     else runStep("build", "npx", ["next", "build"], env);
     server = await startServer(env);
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ ...chromiumLaunchOptions, headless: true });
 
     // Warm-up: the first page loads and the first run (code paths, sprite caches, Chromium's cache).
     log("warm-up: one submission in the browser");

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { datasetPath } from "../../scripts/datasets";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { rig, rigWithEnv } from "../test-support";
+import { expectOneLineError, rig, rigWithEnv } from "../test-support";
 
 /** `rig eval` as a user runs it: a separate process, its exit code, stdout and stderr. */
 const fixture = (name: string) => path.join("lib/pipeline/datasets/__fixtures__", name);
@@ -55,13 +55,7 @@ describe("rig eval", () => {
     ];
     for (const [name, args, message] of cases) {
       it(name, async () => {
-        const result = await rig("eval", ...args);
-        expect(result.code).not.toBe(0);
-        expect(result.stdout).toBe("");
-        const lines = result.stderr.trim().split("\n");
-        expect(lines).toHaveLength(1);
-        expect(lines[0]).toMatch(message);
-        expect(result.stderr).not.toMatch(/\n\s+at /);
+        expectOneLineError(await rig("eval", ...args), message);
       });
     }
   });
