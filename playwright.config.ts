@@ -111,7 +111,10 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
-      command: `npm run -s db:migrate && ${build}npx next start -p ${port} -H 127.0.0.1`,
+      // A keep-alive longer than Node's 5 s default: the request fixture reuses a socket that sat idle
+      // through a long browser step, and a server closing it at that moment made a POST fail with
+      // ECONNRESET (the Cancel test's cleanup, once in CI).
+      command: `npm run -s db:migrate && ${build}npx next start -p ${port} -H 127.0.0.1 --keepAliveTimeout 75000`,
       url: baseURL,
       timeout: 300_000,
       reuseExistingServer: false,
