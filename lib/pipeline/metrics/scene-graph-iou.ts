@@ -12,11 +12,13 @@ import { nodeText, type SceneGraph } from "../scene-graph/schema";
  * reflective calm river" triples count once). Node text is `nodeText` (attributes joined by spaces,
  * then the label), the string LAION-SG's loader builds for each item.
  *
- * Object names for Entity-IoU: LAION-SG's repository does not publish the scoring script, only the
- * loader, and the loader's only name for an item is its node text; the VLM is shown those names
- * and lists triples of them. So entities default to node text ("red cup" and "blue cup" are
- * different entities). `{ entityName: "label" }` compares bare labels instead, for readers who take
- * "object name" to mean the category.
+ * This is rl-rig's normalised variant, computed from two scene graphs. LAION-SG's own scorer,
+ * `test/test_iou.py`, differs on three points and is reproduced exactly, apart, in
+ * laion-sg-test-iou.ts: its target entities are only the items in triples, its detected objects and
+ * predicates are lists of their own, and it compares raw strings. Here entities default to node text
+ * ("red cup" and "blue cup" are different entities), the name test_iou.py's predefined items carry;
+ * `{ entityName: "label" }` compares bare labels instead, for readers who take "object name" to mean
+ * the category.
  *
  * Normalisation, applied to every string before it enters a set (`normaliseText`):
  *   1. lower-case;

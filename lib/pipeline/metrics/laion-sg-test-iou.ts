@@ -1,0 +1,92 @@
+import type { SceneGraph } from "../scene-graph/schema";
+import { nodeText } from "../scene-graph/schema";
+import type { SceneGraphMetrics } from "./scene-graph-iou";
+
+/**
+ * LAION-SG's own scorer, `test/test_iou.py` (mengcye/LAION-SG, commit a16f85b), reproduced rule for
+ * rule so rl-rig can report the number the benchmark's authors compute:
+ *
+ *   - target triples are the predefined (item1, relation, item2) triples; target entities are the
+ *     items that appear in them (item1 or item2), target predicates the relations in them. An object
+ *     in no triple is not a target entity.
+ *   - detected triples, objects and predicates are three separate lists the evaluator returns
+ *     (`scene_graph`, `object_list`, `predicate_list`); none is derived from another.
+ *   - each list is de-duplicated as a Python set; strings are compared raw: no lower-casing, no
+ *     trimming, no article removal ("Cup" ≠ "cup", " river" ≠ "river").
+ *   - IoU = |A ∩ B| / |A ∪ B|, and 0 when the union is empty.
+ *
+ * `sceneGraphMetrics` (scene-graph-iou.ts) is rl-rig's normalised variant; report the two apart.
+ */
+
+export type Triple = readonly [subject: string, predicate: string, object: string];
+
+/** What the evaluator returns, after test_iou.py's `clean_json`. */
+export interface TestIouDetection {
+  sceneGraph: readonly Triple[];
+  objectList: readonly string[];
+  predicateList: readonly string[];
+}
+
+/** test_iou.py's `calculate_iou`, on lists that become sets. */
+export function listIoU<T>(full: readonly T[], mini: readonly T[], key: (value: T) => string = String): number {
+  const a = new Set(full.map(key));
+  const b = new Set(mini.map(key));
+  let intersection = 0;
+  for (const value of a) if (b.has(value)) intersection += 1;
+  const union = a.size + b.size - intersection;
+  return union === 0 ? 0 : intersection / union;
+}
+
+// A tuple's identity as Python's set sees it: the three raw strings, with no separator to collide on.
+const tripleKey = (triple: Triple) => JSON.stringify(triple);
+
+export function testIouMetrics(predefined: readonly Triple[], detected: TestIouDetection): SceneGraphMetrics {
+  const items = predefined.flatMap(([subject, , object]) => [subject, object]);
+  const relations = predefined.map(([, predicate]) => predicate);
+  return {
+    sgIoU: listIoU(predefined, detected.sceneGraph, tripleKey),
+    entityIoU: listIoU(items, detected.objectList),
+    relationIoU: listIoU(relations, detected.predicateList),
+  };
+}
+
+/**
+ * test_iou.py's `clean_json`: strip Markdown code fences, parse, read the three lists (missing ones
+ * are empty). Throws, naming the field, when the JSON is not of that shape.
+ */
+export function parseTestIouResponse(text: string): TestIouDetection {
+  const cleaned = text.replace(/```json|```/g, "").trim();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(cleaned);
+  } catch (error) {
+    throw new Error(`evaluator response is not JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("evaluator response is not a JSON object");
+  const record = parsed as Record<string, unknown>;
+  const strings = (field: string): string[] => {
+    const value = record[field] ?? [];
+    if (!Array.isArray(value) || !value.every((entry) => typeof entry === "string")) throw new Error(`evaluator response: "${field}" must be a list of strings`);
+    return value;
+  };
+  const sceneGraph = record.scene_graph ?? [];
+  if (!Array.isArray(sceneGraph)) throw new Error('evaluator response: "scene_graph" must be a list of triples');
+  const isTriple = (value: unknown): value is Triple =>
+    Array.isArray(value) && value.length === 3 && value.every((part) => typeof part === "string");
+  const triples = sceneGraph.map((triple, index): Triple => {
+    if (!isTriple(triple)) throw new Error(`evaluator response: scene_graph[${index}] must be three strings`);
+    return triple;
+  });
+  return { sceneGraph: triples, objectList: strings("object_list"), predicateList: strings("predicate_list") };
+}
+
+/** A target scene graph as test_iou.py's predefined triples: node text as the item name. */
+export function predefinedTriples(graph: SceneGraph): Triple[] {
+  const texts = new Map(graph.objects.map((object) => [object.id, nodeText(object)]));
+  return graph.relations.map((relation) => {
+    const subject = texts.get(relation.subject);
+    const object = texts.get(relation.object);
+    if (subject === undefined || object === undefined) throw new Error(`relation "${relation.predicate}" refers to an object that is not in the scene graph`);
+    return [subject, relation.predicate, object];
+  });
+}
