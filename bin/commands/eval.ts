@@ -6,6 +6,7 @@ import type { EvaluationProfile } from "../../lib/pipeline/evaluation/profiles";
 import { datasetFormats, DatasetImportError, importDatasetFile, type DatasetFormat } from "../../lib/pipeline/datasets";
 import { evaluate, isEvaluationProfile, summariseEvaluation, type EvaluationProgress, type EvaluationSummary } from "../../lib/pipeline/evaluation";
 import { assertCapabilities, CapabilityError } from "../../lib/pipeline/loop/capabilities";
+import { allSimBackends, simulatedRoles, simulatorNotice } from "../../lib/pipeline/backends/simulated";
 
 const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
@@ -35,6 +36,8 @@ export async function evalCommand(rawOptions: unknown): Promise<void> {
   // "sim" runs on worker threads (CPU-bound); any other profile is I/O-bound and runs in this
   // thread through createRoles. Resolving first makes an unknown name fail before the import.
   const inThread = isEvaluationProfile(options.profile) ? undefined : await resolveCliProfile(options.profile);
+  // The worker-thread profiles (evaluationProfiles) are the embedded world on every role.
+  const backends = inThread ? inThread.backends : allSimBackends;
   if (inThread) {
     // The loop would refuse every item; say it once, before anything runs.
     try {
@@ -94,12 +97,22 @@ export async function evalCommand(rawOptions: unknown): Promise<void> {
       ...rest,
       skippedLines: imported.skipped,
       cancelled: run.cancelled,
-      settings: { ...run.settings, profile: options.profile, ...(inThread ? { backends: inThread.backends, promptVersions: inThread.promptVersions } : {}), format: options.format, dataset: options.dataset },
+      settings: {
+        ...run.settings,
+        profile: options.profile,
+        backends,
+        simulatedRoles: simulatedRoles(backends),
+        ...(inThread ? { promptVersions: inThread.promptVersions } : {}),
+        format: options.format,
+        dataset: options.dataset,
+      },
       wallMs: Math.round(run.wallMs),
     };
     process.stdout.write(JSON.stringify(document, null, 2) + "\n");
   } else {
     process.stdout.write(summaryTable(summary) + "\n");
+    const notice = simulatorNotice(backends);
+    if (notice) process.stdout.write(notice + "\n");
   }
   if (run.cancelled) process.exitCode = 130;
 }

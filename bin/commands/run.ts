@@ -14,6 +14,7 @@ import { sceneGraphMetrics } from "../../lib/pipeline/metrics/scene-graph-iou";
 import { parseSceneGraphInput } from "../../lib/pipeline/scene-graph/parse-input";
 import { sceneGraphToPromptText } from "../../lib/pipeline/scene-graph/prompt-text";
 import type { SceneGraph } from "../../lib/pipeline/scene-graph/schema";
+import { simulatedRoles, simulatorNotice } from "../../lib/pipeline/backends/simulated";
 
 const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
@@ -54,9 +55,11 @@ export async function runCommand(prompt: string | undefined, rawOptions: unknown
 
   const images = await writeTrajectory(outDir, target, diffuserPrompt, options, profile, result);
   if (options.json) {
-    process.stdout.write(JSON.stringify(jsonSummary(target, result, images), null, 2) + "\n");
+    process.stdout.write(JSON.stringify({ ...jsonSummary(target, result, images), simulatedRoles: simulatedRoles(profile.backends) }, null, 2) + "\n");
   } else {
     process.stdout.write(iterationTable(result) + "\n");
+    const notice = simulatorNotice(profile.backends);
+    if (notice) process.stdout.write(notice + "\n");
     process.stdout.write(`Wrote ${images.length} images and trajectory.json to ${outDir}\n`);
   }
 }
