@@ -7,7 +7,7 @@ test("the profile select offers sim (the default) and the config's profiles, say
   await page.getByText("Settings", { exact: true }).click();
   const select = page.getByTestId("profile-select");
   await expect(select).toHaveValue("sim");
-  await expect(select.locator("option")).toHaveText([/^sim/, /^remote/, /^photo/, /^vlm/]);
+  await expect(select.locator("option")).toHaveText([/^sim/, /^remote/, /^photo/, /^paced/, /^vlm/]);
   const servedBy = page.getByTestId("profile-role");
   await expect(servedBy).toHaveCount(5);
   for (const role of roles) await expect(page.locator(`[data-testid="profile-role"][data-role="${role}"]`)).toHaveAttribute("data-backend", "sim");

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { capabilitiesOfSpec, capabilityCatalogue, type BackendCapabilities, type BackendKind } from "./capabilities";
 import { ConfigError, loadConfig, profileRoles, type Env, type ResolvedRoleSpec, type RigConfig } from "./config";
 import type { FetchFunction } from "./http";
@@ -6,6 +7,7 @@ import { createLocalDetectorChecker, createLocalDetectorJudge } from "./local-de
 import { VlmActor, VlmChecker, VlmJudge, type VlmRoleOptions } from "./openai-compatible/roles";
 import { createSimRoles, type SimWorldOptions } from "./sim";
 import type { Diffuser, Editor, Roles } from "../roles/types";
+import { withLatency } from "./sim/latency";
 
 /**
  * Resolves a back-end profile to the five roles. "sim" roles come from one embedded world (shared
@@ -62,6 +64,15 @@ function vlmOptions(spec: ResolvedRoleSpec, context: ResolveContext): VlmRoleOpt
   };
 }
 
+const simLatencySchema = z.number().int().min(0).max(60_000).optional();
+
+/** The sim role's optional `options.latencyMs` (see sim/latency.ts); a bad value names where it is. */
+function simLatencyMs(profile: string, spec: ResolvedRoleSpec): number {
+  const parsed = simLatencySchema.safeParse(spec.options.latencyMs);
+  if (!parsed.success) throw new ConfigError(`profile "${profile}": ${spec.role}.options.latencyMs must be a whole number of milliseconds from 0 to 60000`);
+  return parsed.data ?? 0;
+}
+
 export function resolveProfile(config: RigConfig, name: string, context: ResolveContext = { env: process.env }): ResolvedProfile {
   const specs = profileRoles(config, name);
   let sim: ReturnType<typeof createSimRoles> | undefined;
@@ -73,7 +84,7 @@ export function resolveProfile(config: RigConfig, name: string, context: Resolve
 
   for (const spec of specs) {
     if (spec.backend === "sim") {
-      Object.assign(resolved, { [spec.role]: simRoles()[spec.role] });
+      Object.assign(resolved, { [spec.role]: withLatency(simRoles()[spec.role]!, simLatencyMs(name, spec)) });
       backends[spec.role] = "sim";
       continue;
     }
