@@ -43,7 +43,7 @@ test("a run on a profile that cannot be resolved fails at once with the reason s
 
   const unknown = await request.post("/api/runs", { data: { input: "a cat left of a dog", settings: { profile: "nope" } } });
   expect(unknown.status()).toBe(400);
-  expect(((await unknown.json()) as { error: { message: string } }).error.message).toBe('settings.profile: unknown profile "nope"; available profiles: sim, remote, photo, vlm');
+  expect(((await unknown.json()) as { error: { message: string } }).error.message).toBe('settings.profile: unknown profile "nope"; available profiles: sim, remote, photo, paced, vlm');
 
   const created = await request.post("/api/runs", { data: { input: "a cat left of a dog", settings: { profile: "remote", maxIterations: 2 } } });
   expect(created.status()).toBe(201);
