@@ -1,4 +1,5 @@
 import type { RoleCallOptions } from "../../roles/types";
+import { abortableSleep } from "../http";
 
 /** The role methods a latency applies to: every call a loop makes of a role. */
 const roleMethods = new Set(["generate", "check", "act", "edit", "judge"]);
@@ -17,24 +18,10 @@ export function withLatency<T extends object>(role: T, latencyMs: number): T {
       if (typeof value !== "function" || typeof key !== "string" || !roleMethods.has(key)) return value;
       return async (...args: unknown[]) => {
         const options = args.at(-1) as RoleCallOptions | undefined;
-        await wait(latencyMs, options?.signal);
+        await abortableSleep(latencyMs, options?.signal);
         return (value as (...callArgs: unknown[]) => unknown).apply(target, args);
       };
     },
   });
 }
 
-function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
