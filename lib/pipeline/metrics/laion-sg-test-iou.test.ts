@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { SceneGraph } from "../scene-graph/schema";
-import { listIoU, parseTestIouResponse, predefinedTriples, testIouMetrics, type Triple } from "./laion-sg-test-iou";
+import { listIoU, parseTestIouResponse, testIouMetrics, type Triple } from "./laion-sg-test-iou";
+import { nodeTextTriples } from "./scene-graph-iou";
 
 // test_iou.py's own case: the desert house image and its predefined scene graph.
 const desertHouse: Triple[] = [
@@ -52,7 +53,7 @@ describe("testIouMetrics (LAION-SG test/test_iou.py)", () => {
   });
 });
 
-describe("predefinedTriples", () => {
+describe("nodeTextTriples as predefined triples", () => {
   it("names items by node text, and an object in no triple is no target entity", () => {
     const graph: SceneGraph = {
       objects: [
@@ -62,7 +63,7 @@ describe("predefinedTriples", () => {
       ],
       relations: [{ subject: "a", predicate: "left of", object: "b" }],
     };
-    const triples = predefinedTriples(graph);
+    const triples = nodeTextTriples(graph);
     expect(triples).toEqual([["red cup", "left of", "laptop"]]);
     const metrics = testIouMetrics(triples, { sceneGraph: triples, objectList: ["red cup", "laptop"], predicateList: ["left of"] });
     expect(metrics).toEqual({ sgIoU: 1, entityIoU: 1, relationIoU: 1 });

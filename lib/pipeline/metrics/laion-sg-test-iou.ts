@@ -1,6 +1,4 @@
-import type { SceneGraph } from "../scene-graph/schema";
-import { nodeText } from "../scene-graph/schema";
-import type { SceneGraphMetrics } from "./scene-graph-iou";
+import { setIoU, type SceneGraphMetrics } from "./scene-graph-iou";
 
 /**
  * LAION-SG's own scorer, `test/test_iou.py` (mengcye/LAION-SG, commit a16f85b), reproduced rule for
@@ -16,6 +14,7 @@ import type { SceneGraphMetrics } from "./scene-graph-iou";
  *   - IoU = |A ∩ B| / |A ∪ B|, and 0 when the union is empty.
  *
  * `sceneGraphMetrics` (scene-graph-iou.ts) is rl-rig's normalised variant; report the two apart.
+ * A target graph's predefined triples are `nodeTextTriples(graph)` (node text as the item name).
  */
 
 export type Triple = readonly [subject: string, predicate: string, object: string];
@@ -29,12 +28,7 @@ export interface TestIouDetection {
 
 /** test_iou.py's `calculate_iou`, on lists that become sets. */
 export function listIoU<T>(full: readonly T[], mini: readonly T[], key: (value: T) => string = String): number {
-  const a = new Set(full.map(key));
-  const b = new Set(mini.map(key));
-  let intersection = 0;
-  for (const value of a) if (b.has(value)) intersection += 1;
-  const union = a.size + b.size - intersection;
-  return union === 0 ? 0 : intersection / union;
+  return setIoU(new Set(full.map(key)), new Set(mini.map(key)));
 }
 
 // A tuple's identity as Python's set sees it: the three raw strings, with no separator to collide on.
@@ -78,15 +72,4 @@ export function parseTestIouResponse(text: string): TestIouDetection {
     return triple;
   });
   return { sceneGraph: triples, objectList: strings("object_list"), predicateList: strings("predicate_list") };
-}
-
-/** A target scene graph as test_iou.py's predefined triples: node text as the item name. */
-export function predefinedTriples(graph: SceneGraph): Triple[] {
-  const texts = new Map(graph.objects.map((object) => [object.id, nodeText(object)]));
-  return graph.relations.map((relation) => {
-    const subject = texts.get(relation.subject);
-    const object = texts.get(relation.object);
-    if (subject === undefined || object === undefined) throw new Error(`relation "${relation.predicate}" refers to an object that is not in the scene graph`);
-    return [subject, relation.predicate, object];
-  });
 }

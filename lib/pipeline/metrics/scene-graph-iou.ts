@@ -59,19 +59,22 @@ export function setIoU(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   return union === 0 ? 0 : intersection / union;
 }
 
-/** Triples as JSON arrays of their normalised parts, so no separator can make two triples collide. */
-export function tripleSet(graph: SceneGraph): Set<string> {
-  const texts = new Map(graph.objects.map((object) => [object.id, normaliseText(nodeText(object))]));
-  const triples = new Set<string>();
-  for (const relation of graph.relations) {
+/** A graph's relations as (subject node text, predicate, object node text), strings as written. */
+export function nodeTextTriples(graph: SceneGraph): [subject: string, predicate: string, object: string][] {
+  const texts = new Map(graph.objects.map((object) => [object.id, nodeText(object)]));
+  return graph.relations.map((relation) => {
     const subject = texts.get(relation.subject);
     const object = texts.get(relation.object);
     if (subject === undefined || object === undefined) {
       throw new Error(`relation "${relation.predicate}" refers to an object that is not in the scene graph`);
     }
-    triples.add(JSON.stringify([subject, normaliseText(relation.predicate), object]));
-  }
-  return triples;
+    return [subject, relation.predicate, object];
+  });
+}
+
+/** Triples as JSON arrays of their normalised parts, so no separator can make two triples collide. */
+export function tripleSet(graph: SceneGraph): Set<string> {
+  return new Set(nodeTextTriples(graph).map((triple) => JSON.stringify(triple.map(normaliseText))));
 }
 
 export function entitySet(graph: SceneGraph, entityName: SceneGraphMetricsOptions["entityName"] = "node-text"): Set<string> {
