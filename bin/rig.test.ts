@@ -65,6 +65,7 @@ describe("rig run", () => {
     const second = await rig("run", "a red cup left of a laptop", "--json", "--out", await scratch(), "--seed", "9");
     const strip = (text: string) => JSON.parse(text).iterations.map((iteration: { metrics: unknown; instruction: unknown }) => [iteration.metrics, iteration.instruction]);
     expect(strip(first.stdout)).toEqual(strip(second.stdout));
+    expect(JSON.parse(first.stdout).simulatedRoles).toEqual(["diffuser", "checker", "actor", "editor", "judge"]);
   });
 
   it("reads a LAION-SG record with --scene-graph and prints a per-iteration table", async () => {
@@ -73,6 +74,7 @@ describe("rig run", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^iter\s+SG-IoU\s+Entity\s+Relation/m);
     expect(result.stdout).toMatch(/Best: iteration \d+ \(SG-IoU \d\.\d{3}\)/);
+    expect(result.stdout).toMatch(/^SIMULATED: every role ran on rl-rig's embedded CPU world/m);
     expect(existsSync(path.join(out, "iteration-00.png"))).toBe(true);
   });
 
