@@ -53,8 +53,8 @@ writeFileSync(
       },
       paced: {
         // The embedded world at a model's pace, so the live-viewer test sees a run in flight.
-        description: "e2e: the embedded world, each Checker call 150 ms",
-        roles: { checker: { backend: "sim", options: { latencyMs: 150 } } },
+        description: "e2e: the embedded world, each Checker call 400 ms",
+        roles: { checker: { backend: "sim", options: { latencyMs: 400 } } },
       },
       vlm: {
         description: "e2e: a VLM Checker and Judge over chat completions",

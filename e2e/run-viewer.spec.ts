@@ -6,8 +6,8 @@ test.describe("run viewer", () => {
   test("submit a prompt, watch the run complete live, step through iterations by keyboard, see the overlay", async ({ page, home, viewer }, testInfo) => {
     await home.goto();
     await home.setSettings({ Seed: LONG_RUN_SETTINGS.seed, "Max iterations": LONG_RUN_SETTINGS.maxIterations, Patience: LONG_RUN_SETTINGS.patience });
-    // The "paced" profile (150 ms per Checker call): on Node 24 the embedded world can finish all 20
-    // iterations before the page has connected, and then no partial timeline is ever shown.
+    // The "paced" profile (400 ms per Checker call, so 20 iterations take 8 s or more): unpaced, Node 24
+    // can finish the run before the page has connected, and then no partial timeline is ever shown.
     await page.getByTestId("profile-select").selectOption("paced");
     await home.submitPrompt(SLOW_RUN_PROMPT);
 
@@ -15,6 +15,7 @@ test.describe("run viewer", () => {
     await page.waitForURL(/\/runs\/[a-z0-9]+$/, { timeout: 10_000 });
     await expect(viewer.viewer).toBeVisible();
     const runId = new URL(page.url()).pathname.split("/").pop()!;
+    await expect(page.getByTestId("run-profile")).toHaveText("paced");
 
     // Live: iterations land in the timeline without a reload, until the run finishes.
     const seenCounts = new Set<number>();
