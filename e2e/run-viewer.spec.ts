@@ -20,6 +20,7 @@ test.describe("run viewer", () => {
     // Live: iterations land in the timeline without a reload, until the run finishes.
     const seenCounts = new Set<number>();
     const seenStatuses = new Set<string>();
+    const seenStreamStates = new Set<string>();
     let liveShot = false;
     await expect
       .poll(
@@ -27,6 +28,7 @@ test.describe("run viewer", () => {
           // Status first: the last iteration lands before the final status, so a finished status implies the final length.
           const status = (await viewer.viewer.getAttribute("data-status")) ?? "";
           const length = await viewer.timelineItems.count();
+          seenStreamStates.add((await viewer.viewer.getAttribute("data-stream")) ?? "");
           seenCounts.add(length);
           seenStatuses.add(status);
           if (!liveShot && status === "running" && length > 0) {
@@ -49,7 +51,7 @@ test.describe("run viewer", () => {
     // The page saw the run before it finished and grew without a reload.
     expect([...seenStatuses].some((status) => status === "queued" || status === "running")).toBe(true);
     const lengths = [...seenCounts].sort((a, b) => a - b);
-    console.log(`live: timeline lengths seen ${lengths.join(", ")}; statuses ${[...seenStatuses].join(", ")}`);
+    console.log(`live: timeline lengths seen ${lengths.join(", ")}; statuses ${[...seenStatuses].join(", ")}; stream ${[...seenStreamStates].join(", ")}`);
     expect(lengths.some((length) => length > 0 && length < count), "an intermediate timeline was shown").toBe(true);
 
     // Keyboard: Home, right, right, left, End.

@@ -30,8 +30,9 @@ export function RunViewer({ source }: { source: RunSource }) {
   const queryOptions: { queryKey: readonly string[]; queryFn: (context: { signal?: AbortSignal }) => Promise<RunDetail> } =
     source.kind === "run" ? runQueries.detail(source.runId) : runQueries.shared(source.token);
   const [stream, setStream] = useState<StreamState>("idle");
-  // Poll while the stream is down (EventSource keeps reconnecting on its own).
-  const streamFailed = stream === "error";
+  // Poll until the stream is open, not only after it errs: an EventSource can sit in "connecting"
+  // (a loaded server, a buffering proxy) without ever firing an error, and the viewer would freeze.
+  const streamDown = stream !== "open";
   const run = useQuery<RunDetail, Error, RunDetail, readonly string[]>({
     ...queryOptions,
     refetchInterval: (query) => {
@@ -39,7 +40,7 @@ export function RunViewer({ source }: { source: RunSource }) {
       // An interrupted run is resumed by the worker at start-up: look again now and then.
       if (status === "interrupted") return 5_000;
       if (!status || !isLive(status)) return false;
-      return readOnly || streamFailed ? POLL_MS : false;
+      return readOnly || streamDown ? POLL_MS : false;
     },
   });
   const data = run.data;
@@ -100,7 +101,7 @@ export function RunViewer({ source }: { source: RunSource }) {
   const other = otherIndex === null ? undefined : data.iterations[otherIndex];
   // Live only: the stream's `progress` events for the iteration in flight (never stored).
   const progress = live ? ((data as LiveRunDetail).progress ?? null) : null;
-  const liveNote = live ? (stream === "open" || readOnly || streamFailed ? `Live: ${count} iteration${count === 1 ? "" : "s"} so far…` : "Connecting to the live stream…") : null;
+  const liveNote = live ? (stream === "open" || readOnly || stream === "error" ? `Live: ${count} iteration${count === 1 ? "" : "s"} so far…` : "Connecting to the live stream…") : null;
 
   return (
     <div className="flex flex-col gap-4" data-testid="run-viewer" data-readonly={readOnly} data-status={data.status} data-stream={stream}>
