@@ -33,73 +33,79 @@ export class SimChecker implements Checker {
 
   async check(image: RasterImage, target: SceneGraph, options: RoleCallOptions): Promise<RoleResult & CheckResult> {
     throwIfAborted("checker", options.signal);
-    const warnings: string[] = [];
     const vocabulary = [...new Set(target.objects.map((object) => object.label))];
     await this.library.load(vocabulary);
     throwIfAborted("checker", options.signal);
-    const detections = detectObjects(image, vocabulary, this.library, this.style);
-
-    const seen: SceneObject[] = detections.map((detection, index) => ({
-      id: `det-${index}`,
-      label: detection.label,
-      attributes: this.recoloured(detection) ? [detection.colour] : [],
-      box: detection.box,
-      depth: detection.depth,
-    }));
-    const placements = new Map(seen.map((object, index) => [object.id, placementOf(detections[index]!)]));
-    const classes = new Map<string, GeometricClass>();
-    for (const relation of target.relations) {
-      const classified = classifyPredicate(relation.predicate);
-      classes.set(relation.predicate, classified.geometricClass);
-      if (classified.warning) warnings.push(classified.warning);
-    }
-    const matches = matchObjects(target, seen, (relation, subject, object) =>
-      relationHolds(classes.get(relation.predicate)!, placements.get(subject)!, placements.get(object)!),
-    );
-
-    const targetById = new Map(target.objects.map((object) => [object.id, object]));
-    const detectedObjects = seen.map((object, index) => {
-      const targetId = Object.keys(matches).find((id) => matches[id] === object.id);
-      const wanted = targetId ? targetById.get(targetId) : undefined;
-      return wanted ? { ...object, attributes: reportedAttributes(wanted, detections[index]!, this.recoloured(detections[index]!)) } : object;
-    });
-
-    const vocabularyPredicates = [...new Set(target.relations.map((relation) => relation.predicate))];
-    const relations: Relation[] = target.relations.flatMap((relation) => {
-      const subject = matches[relation.subject];
-      const object = matches[relation.object];
-      if (subject === undefined || object === undefined) return [];
-      const predicate = observedPredicate(relation.predicate, vocabularyPredicates, classes, placements.get(subject)!, placements.get(object)!);
-      return predicate ? [{ subject, predicate, object }] : [];
-    });
-
-    const detected: SceneGraph = { objects: detectedObjects, relations: dedupeRelations(relations) };
-    const describePair = (subject: string, object: string) => plainRelation(placements.get(subject)!, placements.get(object)!);
-    return { detected, critique: buildCritique(target, detected, matches, describePair), warnings: [...new Set(warnings)] };
-  }
-
-  /** A colour is worth naming when it is not the sprite's own (a blue dog, not a brown one). */
-  private recoloured(detection: Detection): boolean {
-    if (detection.label === "object") return false;
-    return detection.colour !== this.library.naturalColour(this.library.resolve(detection.label).key);
+    return readSceneGraph(target, detectObjects(image, vocabulary, this.library, this.style), this.library);
   }
 }
 
-function placementOf(detection: Detection): Placement {
-  return { box: detection.box, depth: detection.depth };
+/** What a reader saw of one object: what it is, where, how far, in which colour. */
+export type Sighting = Pick<Detection, "label" | "box" | "depth" | "colour">;
+
+/**
+ * The scene graph and critique of a picture from what was seen in it, by LAION-SG's protocol
+ * (see SimChecker). Shared by the Checker (sightings from the pixel detector) and the oracle
+ * Scorer (sightings from the world's record of what it drew), so the two differ only in what
+ * they saw, never in how they grade.
+ */
+export function readSceneGraph(target: SceneGraph, sightings: readonly Sighting[], library: SpriteLibrary): CheckResult & { warnings: string[] } {
+  const warnings: string[] = [];
+  const recoloured = (sighting: Sighting) => sighting.label !== "object" && sighting.colour !== library.naturalColour(library.resolve(sighting.label).key);
+  const seen: SceneObject[] = sightings.map((sighting, index) => ({
+    id: `det-${index}`,
+    label: sighting.label,
+    attributes: recoloured(sighting) ? [sighting.colour] : [],
+    box: sighting.box,
+    depth: sighting.depth,
+  }));
+  const placements = new Map(seen.map((object, index) => [object.id, placementOf(sightings[index]!)]));
+  const classes = new Map<string, GeometricClass>();
+  for (const relation of target.relations) {
+    const classified = classifyPredicate(relation.predicate);
+    classes.set(relation.predicate, classified.geometricClass);
+    if (classified.warning) warnings.push(classified.warning);
+  }
+  const matches = matchObjects(target, seen, (relation, subject, object) =>
+    relationHolds(classes.get(relation.predicate)!, placements.get(subject)!, placements.get(object)!),
+  );
+
+  const targetById = new Map(target.objects.map((object) => [object.id, object]));
+  const detectedObjects = seen.map((object, index) => {
+    const targetId = Object.keys(matches).find((id) => matches[id] === object.id);
+    const wanted = targetId ? targetById.get(targetId) : undefined;
+    return wanted ? { ...object, attributes: reportedAttributes(wanted, sightings[index]!, recoloured(sightings[index]!)) } : object;
+  });
+
+  const vocabularyPredicates = [...new Set(target.relations.map((relation) => relation.predicate))];
+  const relations: Relation[] = target.relations.flatMap((relation) => {
+    const subject = matches[relation.subject];
+    const object = matches[relation.object];
+    if (subject === undefined || object === undefined) return [];
+    const predicate = observedPredicate(relation.predicate, vocabularyPredicates, classes, placements.get(subject)!, placements.get(object)!);
+    return predicate ? [{ subject, predicate, object }] : [];
+  });
+
+  const detected: SceneGraph = { objects: detectedObjects, relations: dedupeRelations(relations) };
+  const describePair = (subject: string, object: string) => plainRelation(placements.get(subject)!, placements.get(object)!);
+  return { detected, critique: buildCritique(target, detected, matches, describePair), warnings: [...new Set(warnings)] };
+}
+
+function placementOf(sighting: Sighting): Placement {
+  return { box: sighting.box, depth: sighting.depth };
 }
 
 /**
  * The found object's attributes: the target's, with its colour word replaced by the colour seen
  * (or the seen colour added when the object was drawn in a colour nobody asked for).
  */
-function reportedAttributes(wanted: SceneObject, detection: Detection, recoloured: boolean): string[] {
+function reportedAttributes(wanted: SceneObject, sighting: Sighting, recoloured: boolean): string[] {
   const wantsColour = colourOf(wanted.attributes) !== undefined;
   const kept = wanted.attributes.filter((attribute) => asColourName(attribute) === undefined);
   if (wantsColour || recoloured) {
     const colourIndex = wanted.attributes.findIndex((attribute) => asColourName(attribute) !== undefined);
     const at = colourIndex >= 0 ? colourIndex : kept.length;
-    kept.splice(Math.min(at, kept.length), 0, detection.colour);
+    kept.splice(Math.min(at, kept.length), 0, sighting.colour);
   }
   return kept;
 }

@@ -1,6 +1,7 @@
 import type { Detection } from "./world/detect";
 import { analysePixels } from "./world/foreground";
-import { objectRect, spritePixels, type PlacedObject } from "./world/render";
+import type { PixelTruth } from "./world/ledger";
+import { objectBox, objectRect, spritePixels, type PlacedObject } from "./world/render";
 import type { SpriteLibrary } from "./world/sprite-library";
 import { backgroundRowColour, groundYOfDepth, horizonY, SHADOW_MIN_FACTOR, type WorldStyle } from "./world/world";
 import type { RasterImage } from "../../image/raster";
@@ -34,6 +35,17 @@ export class ScenePainter {
     private readonly style: WorldStyle,
   ) {}
 
+  /**
+   * Canvases whose pixel truth (world/ledger.ts) the brush keeps up to date as it paints. This is
+   * the world's physics, not the Editor's knowledge: the Editor still decides from pixels only.
+   */
+  private readonly tracked = new WeakMap<RasterImage, PixelTruth>();
+
+  /** Keeps `truth` (which object owns each pixel) in step with everything painted on `canvas`. */
+  track(canvas: RasterImage, truth: PixelTruth): void {
+    this.tracked.set(canvas, truth);
+  }
+
   /** A detection as the world would have placed it: its box becomes centre, base and height. */
   asPlaced(detection: Detection): PlacedObject {
     const { width, height } = this.style;
@@ -60,6 +72,7 @@ export class ScenePainter {
   erase(canvas: RasterImage, detection: Detection, others: readonly Occupant[]): void {
     const placed = this.asPlaced(detection);
     const { data, width } = canvas;
+    const truth = this.tracked.get(canvas);
     const cleared = new Uint8Array(width * canvas.height);
     const clear = (p: number, y: number) => {
       const [r, g, b] = backgroundRowColour(y, this.style);
@@ -67,6 +80,7 @@ export class ScenePainter {
       data[p * 4 + 1] = g;
       data[p * 4 + 2] = b;
       cleared[p] = 1;
+      if (truth) truth.owner[p] = -1;
     };
     this.forEachSpritePixel(canvas, placed, (p, sprite, s, spriteWidth) => {
       // An opaque sprite pixel is the object's own only if it still shows the sprite's colour
@@ -85,7 +99,7 @@ export class ScenePainter {
     const behind = others
       .filter((other): other is Detection => isDetection(other) && other.label !== UNKNOWN_LABEL && other.depth >= detection.depth)
       .sort((a, b) => b.depth - a.depth);
-    for (const other of behind) this.paintSprite(canvas, this.asPlaced(other), restore);
+    for (const other of behind) this.paintSprite(canvas, this.asPlaced(other), restore, truth && this.drawnObjectUnder(truth, other, canvas));
   }
 
   /** Draws the object with its shadow; it covers what is farther away and hides behind what is nearer. */
@@ -95,19 +109,68 @@ export class ScenePainter {
     const rect = objectRect(placed, this.library);
     this.castShadow(canvas, placed, rect.width, (p) => !foreground[p]);
     const nearer = others.filter((other) => other.depth < placed.depth || (other.depth === placed.depth && (other.box.y + other.box.height) * height < placed.baseY));
-    this.paintSprite(canvas, placed, (p) => {
-      if (!foreground[p]) return true;
-      const x = ((p % width) + 0.5) / width;
-      const y = (Math.floor(p / width) + 0.5) / height;
-      return !nearer.some((other) => contains(other.box, x, y));
-    });
+    const truth = this.tracked.get(canvas);
+    this.paintSprite(
+      canvas,
+      placed,
+      (p) => {
+        if (!foreground[p]) return true;
+        const x = ((p % width) + 0.5) / width;
+        const y = (Math.floor(p / width) + 0.5) / height;
+        return !nearer.some((other) => contains(other.box, x, y));
+      },
+      truth && this.addDrawnObject(truth, placed),
+    );
   }
 
-  /** Alpha-composites the object's sprite onto the pixels `allowed` accepts. */
-  private paintSprite(canvas: RasterImage, placed: PlacedObject, allowed: (pixel: number) => boolean): void {
+  /** Files a newly drawn object in the truth; returns its owner index. */
+  private addDrawnObject(truth: PixelTruth, placed: PlacedObject): number {
+    const rect = objectRect(placed, this.library);
+    const sprite = spritePixels(this.library, this.library.resolve(placed.label).key, rect.width, rect.height, placed.colour, placed.label);
+    let solidPixels = 0;
+    for (let s = 3; s < sprite.length; s += 4) if (sprite[s]! >= 128) solidPixels++;
+    truth.objects.push({
+      label: placed.label,
+      ...(placed.colour ? { colour: placed.colour } : {}),
+      box: objectBox(placed, this.library, this.style),
+      depth: placed.depth,
+      solidPixels,
+    });
+    return truth.objects.length - 1;
+  }
+
+  /**
+   * The drawn object a repaint of `detection` shows again: the one of that label owning most of
+   * the pixels in its box (a new one when there is none, e.g. the Editor repaints a misreading).
+   */
+  private drawnObjectUnder(truth: PixelTruth, detection: Detection, canvas: RasterImage): number {
+    const { width, height } = canvas;
+    const counts = new Map<number, number>();
+    const left = Math.max(0, Math.floor(detection.box.x * width));
+    const right = Math.min(width, Math.ceil((detection.box.x + detection.box.width) * width));
+    const top = Math.max(0, Math.floor(detection.box.y * height));
+    const bottom = Math.min(height, Math.ceil((detection.box.y + detection.box.height) * height));
+    for (let y = top; y < bottom; y++) {
+      for (let x = left; x < right; x++) {
+        const owner = truth.owner[y * width + x]!;
+        if (owner >= 0 && truth.objects[owner]!.label === detection.label) counts.set(owner, (counts.get(owner) ?? 0) + 1);
+      }
+    }
+    let best: number | undefined;
+    for (const [owner, count] of counts) if (best === undefined || count > counts.get(best)!) best = owner;
+    return best ?? this.addDrawnObject(truth, this.asPlaced(detection));
+  }
+
+  /**
+   * Alpha-composites the object's sprite onto the pixels `allowed` accepts; where the sprite is
+   * opaque (alpha >= 128, the renderer's rule) the tracked truth's pixel becomes `owner`'s.
+   */
+  private paintSprite(canvas: RasterImage, placed: PlacedObject, allowed: (pixel: number) => boolean, owner?: number): void {
     const { data } = canvas;
+    const truth = owner === undefined ? undefined : this.tracked.get(canvas);
     this.forEachSpritePixel(canvas, placed, (p, sprite, s) => {
       if (!allowed(p)) return;
+      if (truth && sprite[s + 3]! >= 128) truth.owner[p] = owner!;
       const d = p * 4;
       const t = sprite[s + 3]! / 255;
       data[d] = data[d]! + (sprite[s]! - data[d]!) * t;

@@ -12,6 +12,7 @@ import { throwIfAborted } from "../../roles/errors";
 import type { Editor, RoleCallOptions, RoleResult } from "../../roles/types";
 import type { Box } from "../../scene-graph/schema";
 import { sizeFactorOf } from "../../scene-graph/vocabulary";
+import { clonePixelTruth, pixelTruthToEdit, recordDrawn } from "./world/ledger";
 
 /**
  * The embedded image editor (the "inverse diffuser"). It sees only the image and the instruction:
@@ -61,6 +62,9 @@ export class SimEditor implements Editor {
     const rng = createRng(options.seed);
     const warnings: string[] = [];
     let canvas = image;
+    // The world's record of what it drew in `image` (none when it did not draw it), kept up to
+    // date by the brush for the oracle Scorer. The Editor's decisions never read it.
+    let truth = pixelTruthToEdit(image);
     // Clauses apply one after the other, each to the image the previous one left.
     for (const clause of clauses) {
       let edit: SingleEdit;
@@ -77,14 +81,18 @@ export class SimEditor implements Editor {
       throwIfAborted("editor", options.signal);
       const detections = detectObjects(canvas, labels, this.library, this.style);
       const next = cloneRaster(canvas);
+      const nextTruth = truth && clonePixelTruth(truth);
+      if (nextTruth) this.painter.track(next, nextTruth);
       const outcome = this.apply(edit, next, detections, rng);
       if (outcome.ok) {
         canvas = next;
+        truth = nextTruth;
         warnings.push(...outcome.warnings);
       } else {
         warnings.push(`${outcome.reason}; ${clauses.length > 1 ? "that part left undone" : "image unchanged"}`);
       }
     }
+    if (truth && canvas !== image) recordDrawn(canvas, truth);
     return { image: canvas, warnings };
   }
 

@@ -5,6 +5,7 @@ import { recolourSprite } from "./colour";
 import { FALLBACK_KEY, type SpriteLibrary } from "./sprite-library";
 import { printLabel } from "./fallback-label";
 import { backgroundPixels, horizonY, SHADOW_MIN_FACTOR, type WorldStyle } from "./world";
+import { recordDrawn } from "./ledger";
 
 /**
  * The embedded world's "diffusion model": draws a layout as sky + ground + soft contact shadows +
@@ -223,5 +224,16 @@ export async function renderScene(layout: SceneLayout, library: SpriteLibrary): 
       visibleFraction: solidCount[index]! > 0 ? visibleCount[index]! / solidCount[index]! : 0,
     };
   });
-  return { image: { width: W, height: H, data }, truth, warnings: [...new Set(warnings)] };
+  const image = { width: W, height: H, data };
+  recordDrawn(image, {
+    owner,
+    objects: objects.map((object, index) => ({
+      label: object.label,
+      ...(object.colour ? { colour: object.colour } : {}),
+      box: truth[index]!.box,
+      depth: object.depth,
+      solidPixels: solidCount[index]!,
+    })),
+  });
+  return { image, truth, warnings: [...new Set(warnings)] };
 }
