@@ -20,8 +20,13 @@ describe("rig eval", () => {
       expect(side.judge).toBeGreaterThanOrEqual(1);
     }
     expect(document.loop.sgIoU).toBeGreaterThanOrEqual(document.oneShot.sgIoU);
-    expect(document.perIteration[0]).toEqual({ index: 0, sgIoU: document.oneShot.sgIoU });
-    expect(document.perIteration.at(-1).sgIoU).toBeCloseTo(document.loop.sgIoU);
+    // Graded by the world's oracle; the per-iteration curve is the loop Checker's reading, reported beside it.
+    expect(document.scoredBy).toEqual({ oracle: 4 });
+    expect(document.checkerReported.count).toBe(4);
+    expect(document.perIteration[0]).toEqual({ index: 0, sgIoU: document.checkerReported.oneShot.sgIoU });
+    expect(document.perIteration.at(-1).sgIoU).toBeCloseTo(document.checkerReported.loop.sgIoU);
+    expect(document.checkerGap.mean).toBeCloseTo(document.checkerReported.loop.sgIoU - document.loop.sgIoU);
+    expect(document.testIou.count).toBe(4);
     expect(document.perIteration.length).toBeLessThanOrEqual(3);
     expect(document.byTag.map((row: { category: string }) => row.category)).toEqual(["single_object"]);
   });
@@ -29,7 +34,9 @@ describe("rig eval", () => {
   it("prints a summary table, and in --lenient mode lists the skipped lines on stderr", async () => {
     const result = await rig("eval", "--dataset", fixture("t2i-compbench_val.txt"), "--format", "t2i-compbench", "--lenient", "--concurrency", "1");
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^4 items$/m);
+    expect(result.stdout).toMatch(/^4 items; 4 graded by the world's oracle \(what it really drew\)$/m);
+    expect(result.stdout).toMatch(/^The loop's Checker read the same images \(n=4\) as: SG-IoU one-shot \d\.\d{3}, loop \d\.\d{3}; its loop SG-IoU is [+-]\d\.\d{3} \[/m);
+    expect(result.stdout).toMatch(/^LAION-SG test_iou\.py \(exact strings\): one-shot SG \d\.\d{3}/m);
     expect(result.stdout).toMatch(/^SG-IoU\s+\d\.\d{3}\s+\d\.\d{3}\s+[+-]\d\.\d{3} \[/m);
     expect(result.stdout).toMatch(/^Mean iterations: \d\.\d\d$/m);
     expect(result.stdout).toMatch(/^relation class\s+n\s+one-shot SG\s+loop SG$/m);

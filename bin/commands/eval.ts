@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { CliError } from "../cli-error";
 import { parseOptions } from "../options";
-import { resolveCliProfile } from "./run";
+import { resolveCliProfile, resolveCliScorer } from "./run";
 import type { EvaluationProfile } from "../../lib/pipeline/evaluation/profiles";
 import { datasetFormats, DatasetImportError, importDatasetFile, type DatasetFormat } from "../../lib/pipeline/datasets";
-import { evaluate, isEvaluationProfile, summariseEvaluation, type EvaluationProgress, type EvaluationSummary } from "../../lib/pipeline/evaluation";
+import { evaluate, isEvaluationProfile, SELF_GRADED, summariseEvaluation, type EvaluationProgress, type EvaluationSummary } from "../../lib/pipeline/evaluation";
 import { assertCapabilities, CapabilityError } from "../../lib/pipeline/loop/capabilities";
 import { allSimBackends, simulatedRoles, simulatorNotice } from "../../lib/pipeline/backends/simulated";
 
@@ -36,6 +36,8 @@ export async function evalCommand(rawOptions: unknown): Promise<void> {
   // "sim" runs on worker threads (CPU-bound); any other profile is I/O-bound and runs in this
   // thread through createRoles. Resolving first makes an unknown name fail before the import.
   const inThread = isEvaluationProfile(options.profile) ? undefined : await resolveCliProfile(options.profile);
+  // Who grades the reported figures (the worker-thread profiles bring their own: the world's oracle).
+  const grader = inThread ? await resolveCliScorer(options.profile) : undefined;
   // The worker-thread profiles (evaluationProfiles) are the embedded world on every role.
   const backends = inThread ? inThread.backends : allSimBackends;
   if (inThread) {
@@ -69,7 +71,7 @@ export async function evalCommand(rawOptions: unknown): Promise<void> {
   let run;
   try {
     run = await evaluate(items, {
-      ...(inThread ? { createRoles: () => inThread.roles, capabilities: inThread.capabilities } : { profile: options.profile as EvaluationProfile }),
+      ...(inThread ? { createRoles: () => inThread.roles, capabilities: inThread.capabilities, grader } : { profile: options.profile as EvaluationProfile }),
       concurrency: options.concurrency,
       seed: options.seed,
       settings: { maxIterations: options.maxIterations },
@@ -160,10 +162,12 @@ export function summaryTable(summary: EvaluationSummary): string {
     rows.push([`GenEval position (n=${position.count})`, position.oneShot.toFixed(3), position.loop.toFixed(3), signed(position.loop - position.oneShot)]);
   }
   const lines = [
-    `${summary.count} items${summary.failed ? ` (${summary.failed} failed, not counted)` : ""}`,
+    `${summary.count} items${summary.failed ? ` (${summary.failed} failed, not counted)` : ""}; ${gradedBy(summary)}`,
     ...table(rows),
+    ...checkerRows(summary),
+    ...testIouRows(summary),
     `Mean iterations: ${summary.meanIterations.toFixed(2)}`,
-    `Mean SG-IoU by iteration (best so far): ${summary.perIteration.map((point) => `${point.index}: ${point.sgIoU.toFixed(3)}`).join("  ")}`,
+    `Mean SG-IoU by iteration (best so far, the Checker's reading): ${summary.perIteration.map((point) => `${point.index}: ${point.sgIoU.toFixed(3)}`).join("  ")}`,
     "",
     ...breakdown("relation class", summary.byRelationClass),
     ...breakdown("objects", summary.byObjectCount),
@@ -172,6 +176,32 @@ export function summaryTable(summary: EvaluationSummary): string {
     ...table(summary.worst.slice(0, 5).map((row) => [row.id, `${row.oneShotSgIoU.toFixed(3)} -> ${row.loopSgIoU.toFixed(3)}`, `${row.iterations} it.`, row.prompt])).map((line) => `  ${line}`),
   ];
   return lines.join("\n");
+}
+
+/** Who graded the figures above, in words: a Scorer the loop never saw, or the loop's own Checker. */
+export function gradedBy(summary: EvaluationSummary): string {
+  const parts = Object.entries(summary.scoredBy).map(([grader, count]) =>
+    grader === SELF_GRADED ? `${count} SELF-GRADED by the loop's own Checker` : `${count} graded by ${grader === "oracle" ? "the world's oracle (what it really drew)" : grader}`,
+  );
+  return parts.length ? parts.join(", ") : "nothing graded";
+}
+
+/** The loop Checker's readings of the same images, and how far it flatters itself. */
+function checkerRows(summary: EvaluationSummary): string[] {
+  const checker = summary.checkerReported;
+  const gap = summary.checkerGap;
+  if (!checker || !gap) return [];
+  return [
+    `The loop's Checker read the same images (n=${checker.count}) as: SG-IoU one-shot ${checker.oneShot.sgIoU.toFixed(3)}, loop ${checker.loop.sgIoU.toFixed(3)}; ` +
+      `its loop SG-IoU is ${signed(gap.mean)} [${signed(gap.low)}, ${signed(gap.high)}] off the Scorer's`,
+  ];
+}
+
+function testIouRows(summary: EvaluationSummary): string[] {
+  const exact = summary.testIou;
+  if (!exact) return [];
+  const cells = (metrics: { sgIoU: number; entityIoU: number; relationIoU: number }) => `SG ${metrics.sgIoU.toFixed(3)}, Entity ${metrics.entityIoU.toFixed(3)}, Relation ${metrics.relationIoU.toFixed(3)}`;
+  return [`LAION-SG test_iou.py (exact strings): one-shot ${cells(exact.oneShot)}; loop ${cells(exact.loop)}`];
 }
 
 function breakdown(title: string, rows: EvaluationSummary["byRelationClass"]): string[] {

@@ -15,6 +15,8 @@ import { parseSceneGraphInput } from "../../lib/pipeline/scene-graph/parse-input
 import { sceneGraphToPromptText } from "../../lib/pipeline/scene-graph/prompt-text";
 import type { SceneGraph } from "../../lib/pipeline/scene-graph/schema";
 import { simulatedRoles, simulatorNotice } from "../../lib/pipeline/backends/simulated";
+import { resolveScorerByName } from "../../lib/pipeline/backends/scorer";
+import type { Grader } from "../../lib/pipeline/evaluation/grade";
 
 const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
@@ -68,9 +70,18 @@ export async function runCommand(prompt: string | undefined, rawOptions: unknown
  * A back-end profile by name (rig.config.json or RIG_CONFIG; "sim" always exists). A bad config or
  * an unknown name is a CLI error (the unknown name lists the profiles on one line).
  */
-export async function resolveCliProfile(name: string): Promise<ResolvedProfile> {
+export function resolveCliProfile(name: string): Promise<ResolvedProfile> {
+  return configErrorsAsCliErrors(resolveProfileByName(name));
+}
+
+/** A profile's Scorer for `rig eval` (backends/scorer.ts). */
+export function resolveCliScorer(name: string): Promise<Grader> {
+  return configErrorsAsCliErrors(resolveScorerByName(name));
+}
+
+async function configErrorsAsCliErrors<T>(work: Promise<T>): Promise<T> {
   try {
-    return await resolveProfileByName(name);
+    return await work;
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(error.message);
     throw error;

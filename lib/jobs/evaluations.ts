@@ -24,7 +24,7 @@ import { mulberry32 } from "../pipeline/evaluation/summary";
 import { summariseEvaluation, type EvaluationSummary } from "../pipeline/evaluation/summary";
 import { createEvaluationRequestSchema, evaluationIdSchema, evaluationSettingsSchema, type EvaluationProgress, type EvaluationStatus } from "../schemas/evaluation";
 import { finishedStatuses, type RunBackends, type RunDetail } from "../schemas/run";
-import { itemResultFromRun } from "./evaluation-results";
+import { itemResultFromRun, type FinishedItemRun } from "./evaluation-results";
 import { chooseProfile } from "./profiles";
 import { cancelRun } from "./runs";
 import { notifyRunQueued } from "./runtime";
@@ -82,15 +82,19 @@ export function selectItems(items: readonly DatasetItem[], limit: number | undef
 
 const storedJudgementSchema = z.object({ score: z.number(), durationMs: z.number().optional() });
 
-/** Judges a finished run's iteration 0 (the worker's Judge, on the stored image); null when it cannot. */
-export type JudgeFirstIteration = (run: RunDetail) => Promise<{ score: number; durationMs: number } | null>;
+/**
+ * What the worker adds to a finished evaluation run: its Scorer's grades of iteration 0 and the
+ * best iteration (on the stored images), and the Judge's score of iteration 0 when the best is a
+ * later one (null when it cannot judge).
+ */
+export type GradeRun = (run: RunDetail) => Promise<Pick<FinishedItemRun, "oneShotJudge" | "grades">>;
 
 /**
  * Called by the run worker after it wrote a run's end: when the run is an evaluation item, stores
- * the item's result (judging iteration 0 with `judgeFirst` when the best is a later iteration), then
+ * the item's result (graded and judged by `gradeRun`; self-graded without one), then
  * finishes the evaluation if that was its last item. Idempotent.
  */
-export async function recordEvaluationRun(runId: string, judgeFirst: JudgeFirstIteration | undefined): Promise<void> {
+export async function recordEvaluationRun(runId: string, gradeRun: GradeRun | undefined): Promise<void> {
   const item = await getItemByRun(runId);
   if (!item || item.status !== "pending") return;
   const run = await getRunDetail(runId);
@@ -99,12 +103,12 @@ export async function recordEvaluationRun(runId: string, judgeFirst: JudgeFirstI
   if (run.status !== "cancelled") {
     const raw = await db().run.findUniqueOrThrow({ where: { id: runId }, select: { judgement: true } });
     const best = raw.judgement === null ? null : storedJudgementSchema.parse(raw.judgement);
-    const oneShotJudge = run.bestIteration && run.bestIteration > 0 && judgeFirst ? await judgeFirst(run) : null;
+    const graded = gradeRun && run.status === "succeeded" ? await gradeRun(run) : { oneShotJudge: null };
     result = itemResultFromRun({
       item: { itemId: item.itemId, index: item.index, prompt: item.prompt, category: item.category as unknown as DatasetItemCategory },
       run,
       bestJudge: best ? { score: best.score, durationMs: best.durationMs ?? 0 } : null,
-      oneShotJudge,
+      ...graded,
     });
   }
   const status = result === null ? "cancelled" : result.status === "done" ? "done" : "failed";
@@ -115,8 +119,8 @@ export async function recordEvaluationRun(runId: string, judgeFirst: JudgeFirstI
  * Start-up: records items whose run finished but whose result was not stored, and finishes
  * evaluations whose last item was recorded just before a crash.
  */
-export async function reconcileEvaluations(judgeFirst: JudgeFirstIteration | undefined): Promise<void> {
-  for (const runId of await listPendingItemsWithFinishedRuns()) await recordEvaluationRun(runId, judgeFirst);
+export async function reconcileEvaluations(gradeRun: GradeRun | undefined): Promise<void> {
+  for (const runId of await listPendingItemsWithFinishedRuns()) await recordEvaluationRun(runId, gradeRun);
   for (const id of await listUnfinishedEvaluations()) await completeEvaluationIfDone(id);
 }
 

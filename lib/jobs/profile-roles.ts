@@ -3,6 +3,9 @@ import type { BackendKind } from "../pipeline/backends/capabilities";
 import { ConfigError, profileRoles, type Env, type ResolvedRoleSpec } from "../pipeline/backends/config";
 import type { RoleCapabilities } from "../pipeline/loop/capabilities";
 import type { Roles } from "../pipeline/roles/types";
+import { SimOracleScorer } from "../pipeline/backends/sim/scorer";
+import { defaultSpriteLibrary } from "../pipeline/backends/sim/world/sprite-library";
+import type { Grader } from "../pipeline/evaluation/grade";
 import { roleNames, type RunBackends } from "../schemas/run";
 import { loadProfileCatalogue, profileKinds } from "./profiles";
 
@@ -22,6 +25,8 @@ export interface RunRoles {
   kinds: BackendKind[];
   /** What each role's back end can do, for the loop (seed warnings, refusing an Editor that cannot edit). */
   capabilities?: RoleCapabilities;
+  /** Who grades the profile's evaluation items (backends/scorer.ts); undefined: self-graded. */
+  grader?: Grader;
   /**
    * Replaces the profile's server addresses in a text (an error, a warning) with "<kind server>", for
    * what is stored and shown: the browser learns which back end failed, never where it is.
@@ -61,19 +66,27 @@ export class ProfileRoles {
 
   async forProfile(name: string): Promise<RunRoles> {
     if (name === "sim") {
-      return { roles: this.simRoles(), backends: { profile: "sim", roles: Object.fromEntries(roleNames.map((role) => [role, "sim"])), promptVersions: {} }, kinds: ["sim"] };
+      return {
+        roles: this.simRoles(),
+        backends: { profile: "sim", roles: Object.fromEntries(roleNames.map((role) => [role, "sim"])), promptVersions: {} },
+        kinds: ["sim"],
+        grader: { scorer: new SimOracleScorer(defaultSpriteLibrary()), scoredBy: "oracle" },
+      };
     }
     const catalogue = await loadProfileCatalogue(this.env);
     if (!catalogue.config) throw new ConfigError(`profile "${name}": the back-end config is broken: ${catalogue.error}`);
     const hit = this.resolved.get(name);
     if (hit?.stamp === catalogue.stamp) return hit.roles;
     let profile;
+    let grader: Grader;
     try {
       // Loaded on first use: the real back ends (AI SDK, image adapters, TensorFlow for the local
       // detector) stay out of sim-only processes, and a back-end module that cannot load fails
       // only the runs that need it.
       const { resolveProfile } = await import("../pipeline/backends/registry");
+      const { resolveScorer } = await import("../pipeline/backends/scorer");
       profile = resolveProfile(catalogue.config, name, { env: this.env });
+      grader = resolveScorer(catalogue.config, name, { env: this.env });
     } catch (error) {
       if (error instanceof ConfigError) throw new ConfigError(`profile "${name}": ${error.message}`);
       throw error;
@@ -88,6 +101,7 @@ export class ProfileRoles {
       backends: { profile: name, roles: { ...profile.backends }, promptVersions: { ...profile.promptVersions } },
       kinds: profileKinds(catalogue, name) ?? [],
       capabilities: { ...profile.capabilities },
+      grader,
       redact: endpointRedactor(profileRoles(catalogue.config, name)),
     };
     this.resolved.set(name, { stamp: catalogue.stamp, roles: resolved });

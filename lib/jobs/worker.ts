@@ -7,7 +7,8 @@ import type { LoopEvent, RoleProgressEvent } from "../pipeline/loop/events";
 import type { IterationRecord, ScoreFunction } from "../pipeline/loop/types";
 import { sceneGraphMetrics } from "../pipeline/metrics/scene-graph-iou";
 import { RoleError } from "../pipeline/roles/errors";
-import type { Roles } from "../pipeline/roles/types";
+import type { Judge, Roles } from "../pipeline/roles/types";
+import { checkerGrade, gradeImage, selfGraded } from "../pipeline/evaluation/grade";
 import {
   claimNextRun,
   commitIteration,
@@ -24,6 +25,7 @@ import { deriveSeed } from "../pipeline/loop/seeds";
 import type { RunDetail } from "../schemas/run";
 import { putPng, readImage } from "../images/store";
 import { publishRunEvent } from "./event-bus";
+import type { FinishedItemRun } from "./evaluation-results";
 import { reconcileEvaluations, recordEvaluationRun } from "./evaluations";
 import { ProfileRoles, type ResolveRunRoles } from "./profile-roles";
 import { ProgressThrottle } from "./progress-throttle";
@@ -123,7 +125,7 @@ export class RunWorker {
     if (interrupted > 0) this.log(`${interrupted} run(s) were interrupted by a restart; resuming them`);
     await markRunningEvaluationsInterrupted();
     try {
-      await reconcileEvaluations((run) => this.judgeFirstIteration(run));
+      await reconcileEvaluations((run) => this.gradeRun(run));
     } catch (error) {
       this.log(`recording evaluation results failed: ${describeError(error)}`);
     }
@@ -228,26 +230,47 @@ export class RunWorker {
     return this.evaluationConcurrency[kind] ?? this.concurrency;
   }
 
-  /** The one-shot judge score of a finished evaluation run whose best is a later iteration, by the run's profile's Judge. */
-  private async judgeFirstIteration(run: RunDetail): Promise<{ score: number; durationMs: number } | null> {
+  /**
+   * Grades a finished evaluation run on its stored images: the profile's Scorer reads iteration 0
+   * and the best iteration (grade.ts; self-graded when the profile has none), and the profile's
+   * Judge scores iteration 0 when the best is a later one (the loop judged the best itself).
+   */
+  private async gradeRun(run: RunDetail): Promise<Pick<FinishedItemRun, "oneShotJudge" | "grades">> {
     const first = run.iterations[0];
-    if (!first) return null;
-    let judge;
+    if (!first) return { oneShotJudge: null };
+    let resolved;
     try {
-      judge = (await this.resolveRoles(run.settings.profile)).roles.judge;
+      resolved = await this.resolveRoles(run.settings.profile);
     } catch (error) {
-      this.log(`run ${run.id}: no Judge for iteration 0: ${describeError(error)}`);
-      return null;
+      this.log(`run ${run.id}: cannot grade: ${describeError(error)}`);
+      return { oneShotJudge: null };
     }
-    if (!judge) return null;
-    const png = await readImage(first.imageId);
+    const best = run.iterations.find((iteration) => iteration.index === run.bestIteration) ?? first;
+    const grader = resolved.grader ?? selfGraded;
+    const redact = resolved.redact ?? ((text: string) => text);
+    const gradeOf = async (iteration: RunDetail["iterations"][number]) => {
+      const png = await readImage(iteration.imageId);
+      const graded = png
+        ? await gradeImage(run.target, await decodeImage(png), iteration, grader, { seed: deriveSeed(run.settings.seed, iteration.index, "scorer") })
+        : checkerGrade(run.target, iteration, "the stored image is missing; the Checker's own figures stand in (self-graded)");
+      return { ...graded, warnings: graded.warnings.map(redact) };
+    };
+    const oneShot = await gradeOf(first);
+    const loop = best.index === 0 ? oneShot : await gradeOf(best);
+    const oneShotJudge = best.index > 0 && resolved.roles.judge ? await this.judgeImage(run, first, resolved.roles.judge) : null;
+    return { oneShotJudge, grades: { oneShot, loop, scoredBy: grader.scoredBy } };
+  }
+
+  /** The Judge's score of one stored iteration; null (logged) when it cannot judge. */
+  private async judgeImage(run: RunDetail, iteration: RunDetail["iterations"][number], judge: Judge): Promise<{ score: number; durationMs: number } | null> {
+    const png = await readImage(iteration.imageId);
     if (!png) return null;
     const started = performance.now();
     try {
-      const judged = await judge.judge(await decodeImage(png), run.prompt, { seed: deriveSeed(run.settings.seed, 0, "judge") });
+      const judged = await judge.judge(await decodeImage(png), run.prompt, { seed: deriveSeed(run.settings.seed, iteration.index, "judge") });
       return { score: judged.score, durationMs: performance.now() - started };
     } catch (error) {
-      this.log(`run ${run.id}: judging iteration 0 failed: ${describeError(error)}`);
+      this.log(`run ${run.id}: judging iteration ${iteration.index} failed: ${describeError(error)}`);
       return null;
     }
   }
@@ -322,7 +345,7 @@ export class RunWorker {
     }
     if (!run.evaluationId) return;
     try {
-      await recordEvaluationRun(run.id, (detail) => this.judgeFirstIteration(detail));
+      await recordEvaluationRun(run.id, (detail) => this.gradeRun(detail));
     } catch (error) {
       this.log(`run ${run.id}: recording its evaluation result failed: ${describeError(error)}`);
     }

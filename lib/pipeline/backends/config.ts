@@ -33,9 +33,17 @@ export const roleBackendSchema = z
   .strict();
 export type RoleBackendConfig = z.infer<typeof roleBackendSchema>;
 
+/**
+ * Who grades a profile's evaluations (see backends/scorer.ts): "oracle" (the embedded world's
+ * record of what it drew; needs the sim Diffuser and Editor), "checker" (the loop's own Checker:
+ * self-graded, and reported as such), or the name of another profile, whose Checker grades.
+ */
+export const scorerChoiceSchema = z.string().regex(/^[A-Za-z0-9._-]+$/, `must be "oracle", "checker" or a profile name`);
+
 const profileSchema = z
   .object({
     description: z.string().optional(),
+    scorer: scorerChoiceSchema.optional(),
     roles: z
       .object(Object.fromEntries(roleNames.map((role) => [role, roleBackendSchema.optional()])) as Record<RoleName, z.ZodOptional<typeof roleBackendSchema>>)
       .strict(),
@@ -67,6 +75,11 @@ export const configSchema = z
     if (config.profiles.sim) ctx.addIssue({ code: "custom", path: ["profiles", "sim"], message: `"sim" is the built-in profile; choose another name` });
     if (config.defaultProfile && config.defaultProfile !== "sim" && !config.profiles[config.defaultProfile]) {
       ctx.addIssue({ code: "custom", path: ["defaultProfile"], message: `no profile "${config.defaultProfile}"` });
+    }
+    for (const [name, profile] of Object.entries(config.profiles)) {
+      const scorer = profile.scorer;
+      if (!scorer || scorer === "oracle" || scorer === "checker" || scorer === "sim" || config.profiles[scorer]) continue;
+      ctx.addIssue({ code: "custom", path: ["profiles", name, "scorer"], message: `no profile "${scorer}" (use "oracle", "checker" or a profile name)` });
     }
   });
 
@@ -149,10 +162,15 @@ export function profilesOf(config: RigConfig): Record<string, Profile> {
 
 /** Every role of a profile, with unnamed roles on the embedded world. */
 export function profileRoles(config: RigConfig, name: string): ResolvedRoleSpec[] {
+  const profile = profileNamed(config, name);
+  return roleNames.map((role) => ({ role, ...(profile.roles[role] ?? roleBackendSchema.parse({ backend: "sim" })) }));
+}
+
+export function profileNamed(config: RigConfig, name: string): Profile {
   const profiles = profilesOf(config);
   const profile = profiles[name];
   if (!profile) throw new ConfigError(`unknown profile "${name}"; profiles: ${Object.keys(profiles).join(", ")}`);
-  return roleNames.map((role) => ({ role, ...(profile.roles[role] ?? roleBackendSchema.parse({ backend: "sim" })) }));
+  return profile;
 }
 
 export type { BackendKind };

@@ -3,7 +3,8 @@ import { capabilityCatalogue } from "../backends/capabilities";
 import { createSimRoles } from "../backends/sim";
 import { importDataset } from "../datasets";
 import { evaluate, type EvaluationProgress } from "./evaluate";
-import { genevalPosition, itemSeed } from "./evaluate-item";
+import { itemSeed } from "./evaluate-item";
+import { genevalPosition } from "./grade";
 import type { EvaluationItemResult } from "./types";
 
 const { items } = importDataset(

@@ -6,6 +6,7 @@ import type { RoleCapabilities } from "../loop/capabilities";
 import { resolveSettings } from "../loop/engine";
 import type { Roles } from "../roles/types";
 import { evaluateItem } from "./evaluate-item";
+import type { Grader } from "./grade";
 import type { EvaluationProfile } from "./profiles";
 import type { EvaluationItemResult, EvaluationSettings } from "./types";
 import type { WorkerRequest, WorkerResponse } from "./worker";
@@ -32,6 +33,8 @@ export interface EvaluateOptions {
   createRoles?: () => Roles | Promise<Roles>;
   /** What the back ends of `createRoles` can do (a resolved profile's `capabilities`); `profile` runs are on the embedded world. */
   capabilities?: RoleCapabilities;
+  /** Who grades the figures of `createRoles` runs (backends/scorer.ts resolveScorer); default self-graded. `profile` runs bring their own. */
+  grader?: Grader;
   /** Slots: worker threads for `profile`, concurrent items for `createRoles`. */
   concurrency?: number;
   seed?: number;
@@ -130,7 +133,11 @@ export async function evaluate(items: readonly DatasetItem[], options: EvaluateO
           signal?.addEventListener("abort", forward, { once: true });
           const callStarted = performance.now();
           try {
-            const result = await evaluateItem(item, index, await roles, itemSettings, controller.signal, options.capabilities);
+            const result = await evaluateItem(item, index, await roles, itemSettings, {
+              signal: controller.signal,
+              ...(options.capabilities ? { capabilities: options.capabilities } : {}),
+              ...(options.grader ? { grader: options.grader } : {}),
+            });
             return { result, busyMs: performance.now() - callStarted };
           } finally {
             signal?.removeEventListener("abort", forward);

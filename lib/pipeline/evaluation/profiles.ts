@@ -1,15 +1,27 @@
 import { createSimRoles } from "../backends/sim";
+import { SimOracleScorer } from "../backends/sim/scorer";
 import type { Roles } from "../roles/types";
+import type { Grader } from "./grade";
+
+/** A profile's loop roles and the grader of its reported figures (never one of the loop's roles). */
+export interface EvaluationRoles {
+  roles: Roles;
+  grader: Grader;
+}
 
 /**
  * Back-end profiles an evaluation can run on, by name. A name (not a function) is what crosses to
  * a worker thread, where the profile's factory builds that worker's roles once. Only the embedded
  * world runs on worker threads; `rig eval` runs profiles from rig.config.json in one thread
- * (their roles wait on servers, not on the CPU).
+ * (their roles wait on servers, not on the CPU). The embedded world is graded by its oracle,
+ * which reads the record that thread's world keeps of what it drew.
  */
 export const evaluationProfiles = {
-  sim: (): Roles => createSimRoles(),
-} satisfies Record<string, () => Roles | Promise<Roles>>;
+  sim: (): EvaluationRoles => {
+    const roles = createSimRoles();
+    return { roles, grader: { scorer: new SimOracleScorer(roles.library), scoredBy: "oracle" } };
+  },
+} satisfies Record<string, () => EvaluationRoles | Promise<EvaluationRoles>>;
 
 export type EvaluationProfile = keyof typeof evaluationProfiles;
 

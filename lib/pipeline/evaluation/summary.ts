@@ -1,17 +1,25 @@
+import type { SceneGraphMetrics } from "../metrics/scene-graph-iou";
+import { SELF_GRADED } from "./grade";
 import type { CompletedItemResult, EvaluationItemResult, OutcomeScores } from "./types";
 
 /**
  * Summary statistics of an evaluation's completed items (failed items are counted, not averaged).
  *
  * - Means of SG-IoU, Entity-IoU, Relation-IoU and the judge score, one-shot (iteration 0) and loop
- *   (best iteration). The judge mean is over the items the judge scored (null when none).
+ *   (best iteration), as graded (`scoredBy` counts the items per grader: a Scorer, or "checker" when
+ *   self-graded). The judge mean is over the items the judge scored (null when none).
+ * - The loop Checker's own readings of the same images (`checkerReported`) and the paired gap
+ *   Checker minus Scorer on the loop's SG-IoU with a bootstrap interval (`checkerGap`): how much the
+ *   loop's grader flatters itself. Null when no item was graded by a Scorer.
+ * - LAION-SG's exact test_iou.py metrics (`testIou`), beside rl-rig's normalised ones.
  * - The paired difference loop - one-shot per metric, with a percentile bootstrap 95 % interval:
  *   `resamples` resamples of the items with replacement, drawn from a seeded generator (mulberry32),
  *   so the same results and seed give the same interval.
- * - Mean SG-IoU per iteration index: at index i, the mean over all items of the best SG-IoU reached
+ * - Mean SG-IoU per iteration index, by the loop Checker's reading (only the two kept images are
+ *   graded by the Scorer): at index i, the mean over all items of the best SG-IoU the Checker saw
  *   in iterations 0..i. A run that stopped before i (target reached, patience) carries its best
- *   forward, because the loop's answer for it stays that best image; so index 0 is the one-shot
- *   mean, the curve never falls, and its last point is the loop mean.
+ *   forward, because the loop's answer for it stays that best image; so index 0 is the Checker's
+ *   one-shot mean, the curve never falls, and its last point is the Checker's loop mean.
  * - Breakdowns by relation class (an item counts once under each class its target has; "none" for
  *   targets without relations), by number of objects, and by GenEval tag when there is one.
  * - Worst cases: the items with the lowest loop SG-IoU, ties broken by the smaller gain.
@@ -38,8 +46,16 @@ export interface CategoryRow {
 
 export interface EvaluationSummary {
   count: number;
+  /** Items per grader ("oracle", "<profile>:<back end>", or "checker" for self-graded). */
+  scoredBy: Record<string, number>;
   oneShot: MetricMeans;
   loop: MetricMeans;
+  /** Means over the items graded by a Scorer, of the loop Checker's readings of the same images; null when none was. */
+  checkerReported: { count: number; oneShot: SceneGraphMetrics; loop: SceneGraphMetrics } | null;
+  /** Loop SG-IoU, Checker's reading minus the Scorer's, paired per item; null when no item was graded by a Scorer. */
+  checkerGap: Interval | null;
+  /** LAION-SG test_iou.py means over the items that carry them; null when none does. */
+  testIou: { count: number; oneShot: SceneGraphMetrics; loop: SceneGraphMetrics } | null;
   meanIterations: number;
   perIteration: Array<{ index: number; sgIoU: number }>;
   failed: number;
@@ -49,7 +65,7 @@ export interface EvaluationSummary {
   byObjectCount: CategoryRow[];
   byTag: CategoryRow[];
   worst: Array<{ id: string; prompt: string; oneShotSgIoU: number; loopSgIoU: number; iterations: number }>;
-  meanTimeMs: { diffuser: number; checker: number; actor: number; editor: number; judge: number; total: number };
+  meanTimeMs: { diffuser: number; checker: number; actor: number; editor: number; judge: number; scorer: number; total: number };
 }
 
 export interface SummaryOptions {
@@ -89,9 +105,21 @@ export function summariseEvaluation(results: readonly EvaluationItemResult[], op
       }))
       .sort((a, b) => (/^\d+$/.test(a.category) && /^\d+$/.test(b.category) ? Number(a.category) - Number(b.category) : a.category.localeCompare(b.category)));
   };
-  const roleMean = (role: keyof CompletedItemResult["timeMs"]) => mean(done.map((result) => result.timeMs[role]));
+  const roleMean = (role: keyof CompletedItemResult["timeMs"]) => mean(done.map((result) => result.timeMs[role] ?? 0));
+  const scored = done.filter((result) => result.checkerReported && result.scoredBy && result.scoredBy !== SELF_GRADED);
+  const withTestIou = done.filter((result) => result.oneShot.testIou && result.loop.testIou);
+  const scoredBy: Record<string, number> = {};
+  for (const result of done) scoredBy[result.scoredBy ?? SELF_GRADED] = (scoredBy[result.scoredBy ?? SELF_GRADED] ?? 0) + 1;
   return {
     count: done.length,
+    scoredBy,
+    checkerReported: scored.length
+      ? { count: scored.length, oneShot: metricMeans(scored.map((result) => result.checkerReported!.oneShot)), loop: metricMeans(scored.map((result) => result.checkerReported!.loop)) }
+      : null,
+    checkerGap: scored.length ? pairedBootstrap(scored.map((result) => result.checkerReported!.loop.sgIoU - result.loop.sgIoU), resamples, random) : null,
+    testIou: withTestIou.length
+      ? { count: withTestIou.length, oneShot: metricMeans(withTestIou.map((result) => result.oneShot.testIou!)), loop: metricMeans(withTestIou.map((result) => result.loop.testIou!)) }
+      : null,
     oneShot: means((result) => result.oneShot),
     loop: means((result) => result.loop),
     meanIterations: mean(done.map((result) => result.iterations)),
@@ -123,6 +151,7 @@ export function summariseEvaluation(results: readonly EvaluationItemResult[], op
       actor: roleMean("actor"),
       editor: roleMean("editor"),
       judge: roleMean("judge"),
+      scorer: roleMean("scorer"),
       total: roleMean("total"),
     },
   };
@@ -153,6 +182,11 @@ export function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+function metricMeans(outcomes: readonly SceneGraphMetrics[]): SceneGraphMetrics {
+  const of = (key: (typeof metricKeys)[number]) => mean(outcomes.map((outcome) => outcome[key]));
+  return { sgIoU: of("sgIoU"), entityIoU: of("entityIoU"), relationIoU: of("relationIoU") };
 }
 
 function mean(values: readonly number[]): number {

@@ -7,18 +7,33 @@ import type { SceneGraphMetrics } from "../metrics/scene-graph-iou";
  * cross worker threads, files and the network unchanged.
  */
 
-export interface OutcomeScores extends SceneGraphMetrics {
-  /** The Judge's 1-10 score of this image; null when there is no Judge or it could not judge. */
-  judge: number | null;
+/** What a reader (the Checker, or the Scorer) made of one image, as an evaluation reports it. */
+export interface CheckerOutcome extends SceneGraphMetrics {
   /**
-   * GenEval's position verdict (genevalPositionVerdict on the Checker's boxes of subject and object)
+   * GenEval's position verdict (genevalPositionVerdict on the reader's boxes of subject and object)
    * for the target's left / right / above / below relations: true when every one holds; null when
    * the target has none.
    */
   genevalPosition: boolean | null;
 }
 
-export type RoleTimes = Record<"diffuser" | "checker" | "actor" | "editor" | "judge", number>;
+export interface GradedScores extends CheckerOutcome {
+  /** LAION-SG's own test_iou.py metrics (raw strings, target entities from triples); the plain fields are rl-rig's normalised variant. */
+  testIou: SceneGraphMetrics;
+}
+
+/**
+ * The reported scores of one image: the Scorer's reading (see grade.ts), or the Checker's when
+ * the item is self-graded (`scoredBy: "checker"`), plus the Judge's score.
+ */
+export interface OutcomeScores extends CheckerOutcome {
+  /** Absent in results stored before the exact test_iou variant was reported. */
+  testIou?: SceneGraphMetrics;
+  /** The Judge's 1-10 score of this image; null when there is no Judge or it could not judge. */
+  judge: number | null;
+}
+
+export type RoleTimes = Record<"diffuser" | "checker" | "actor" | "editor" | "judge", number> & { scorer?: number };
 
 interface ItemIdentity {
   id: string;
@@ -34,8 +49,16 @@ export interface CompletedItemResult extends ItemIdentity {
   status: "done";
   /** Iteration 0: the one-shot generation. */
   oneShot: OutcomeScores;
-  /** The loop's best iteration. */
+  /** The loop's best iteration (best by the Checker's reading: that is what the loop can see). */
   loop: OutcomeScores & { iteration: number };
+  /**
+   * Who graded `oneShot` and `loop`: "oracle", "<profile>:<back end>", or "checker" (self-graded:
+   * no Scorer, or it could not read an image). Absent in results stored before the Scorer existed,
+   * which were all self-graded.
+   */
+  scoredBy?: string;
+  /** The loop's Checker's own readings of the same two images, beside the Scorer's (absent when stored before the Scorer). */
+  checkerReported?: { oneShot: CheckerOutcome; loop: CheckerOutcome };
   /** Iterations run, counting the first generation. */
   iterations: number;
   /** SG-IoU of each iteration, in order (not best-so-far). */

@@ -5,7 +5,7 @@ import { evaluationProfiles, isEvaluationProfile } from "./profiles";
 import type { EvaluationItemResult, EvaluationSettings } from "./types";
 
 /**
- * One evaluation worker thread: builds its profile's roles once, then runs one item at a time.
+ * One evaluation worker thread: builds its profile's roles and grader once, then runs one item at a time.
  * Protocol (plain JSON both ways):
  *   in:  { type: "run", item, index, settings }   { type: "abort" }
  *   out: { type: "ready" }   { type: "result", result, busyMs }   (result undefined: the item was aborted)
@@ -23,7 +23,7 @@ const send = (message: WorkerResponse) => port.postMessage(message);
 
 try {
   if (!isEvaluationProfile(profile)) throw new Error(`unknown profile "${profile}"`);
-  const roles = await evaluationProfiles[profile]();
+  const { roles, grader } = await evaluationProfiles[profile]();
   let controller: AbortController | undefined;
   port.on("message", async (message: WorkerRequest) => {
     if (message.type === "abort") {
@@ -32,7 +32,7 @@ try {
     }
     controller = new AbortController();
     const started = performance.now();
-    const result = await evaluateItem(message.item, message.index, roles, message.settings, controller.signal);
+    const result = await evaluateItem(message.item, message.index, roles, message.settings, { signal: controller.signal, grader });
     controller = undefined;
     send({ type: "result", result, busyMs: performance.now() - started });
   });

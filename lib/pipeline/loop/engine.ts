@@ -187,7 +187,7 @@ export async function runLoop(input: LoopInput, deps: LoopDependencies): Promise
       await emit({
         type: "run-error",
         iteration: position.iteration,
-        role: error instanceof RoleError ? error.role : position.role,
+        role: error instanceof RoleError && error.role !== "scorer" ? error.role : position.role,
         code: error instanceof RoleError ? error.code : "internal",
         message: error instanceof Error ? error.message : String(error),
         completedIterations: iterations.length,

@@ -1,4 +1,4 @@
-import type { RoleName } from "../roles/errors";
+import type { CallerRole } from "../roles/errors";
 
 /**
  * Per-call seeds. Each role call gets `deriveSeed(runSeed, iteration, role)`: the same run seed
@@ -13,12 +13,13 @@ import type { RoleName } from "../roles/errors";
  */
 
 /** Arbitrary odd constants (golden-ratio and MurmurHash3/xxHash primes) that salt each role. */
-const ROLE_SALT: Record<RoleName, number> = {
+const ROLE_SALT: Record<CallerRole, number> = {
   diffuser: 0x9e3779b9,
   checker: 0x85ebca6b,
   actor: 0xc2b2ae35,
   editor: 0x27d4eb2f,
   judge: 0x165667b1,
+  scorer: 0xd3a2646c,
 };
 
 const WORD = 2 ** 32;
@@ -38,7 +39,7 @@ function fold(hash: number, value: number, offset: number): number {
   return fmix32(hash ^ fmix32((value + offset) >>> 0));
 }
 
-export function deriveSeed(runSeed: number, iteration: number, role: RoleName): number {
+export function deriveSeed(runSeed: number, iteration: number, role: CallerRole): number {
   if (!Number.isSafeInteger(runSeed)) throw new RangeError(`run seed must be a safe integer, got ${runSeed}`);
   if (!Number.isInteger(iteration) || iteration < 0) throw new RangeError(`iteration must be a non-negative integer, got ${iteration}`);
   const low = runSeed >>> 0;

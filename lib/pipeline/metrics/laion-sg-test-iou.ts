@@ -1,4 +1,5 @@
-import { setIoU, type SceneGraphMetrics } from "./scene-graph-iou";
+import { nodeTextTriples, setIoU, type SceneGraphMetrics } from "./scene-graph-iou";
+import { nodeText, type SceneGraph } from "../scene-graph/schema";
 
 /**
  * LAION-SG's own scorer, `test/test_iou.py` (mengcye/LAION-SG, commit a16f85b), reproduced rule for
@@ -42,6 +43,19 @@ export function testIouMetrics(predefined: readonly Triple[], detected: TestIouD
     entityIoU: listIoU(items, detected.objectList),
     relationIoU: listIoU(relations, detected.predicateList),
   };
+}
+
+/**
+ * test_iou.py's metrics for an evaluator that answers with a scene graph (a Scorer): its triples,
+ * its object list (every object it reports, in a triple or not) and its predicate list (the
+ * predicates of its relations), each as written.
+ */
+export function testIouOfSceneGraphs(target: SceneGraph, detected: SceneGraph): SceneGraphMetrics {
+  return testIouMetrics(nodeTextTriples(target), {
+    sceneGraph: nodeTextTriples(detected),
+    objectList: detected.objects.map(nodeText),
+    predicateList: detected.relations.map((relation) => relation.predicate),
+  });
 }
 
 /**

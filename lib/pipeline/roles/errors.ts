@@ -1,5 +1,7 @@
 /** Typed failures of a role call. `retryable` tells the loop (and later the back ends) what may be tried again. */
 export type RoleName = "diffuser" | "checker" | "actor" | "editor" | "judge";
+/** A loop role, or the Scorer: the evaluations' independent grader, which is never a loop role. */
+export type CallerRole = RoleName | "scorer";
 
 export type RoleErrorCode =
   | "aborted"
@@ -11,7 +13,7 @@ export type RoleErrorCode =
 
 export class RoleError extends Error {
   constructor(
-    readonly role: RoleName,
+    readonly role: CallerRole,
     readonly code: RoleErrorCode,
     message: string,
     readonly retryable = false,
@@ -22,6 +24,6 @@ export class RoleError extends Error {
   }
 }
 
-export function throwIfAborted(role: RoleName, signal: AbortSignal | undefined): void {
+export function throwIfAborted(role: CallerRole, signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new RoleError(role, "aborted", "the call was aborted");
 }

@@ -26,11 +26,11 @@ export class SimOracleScorer implements Checker {
   constructor(private readonly library: SpriteLibrary) {}
 
   async check(image: RasterImage, target: SceneGraph, options: RoleCallOptions): Promise<RoleResult & CheckResult> {
-    throwIfAborted("checker", options.signal);
+    throwIfAborted("scorer", options.signal);
     const drawn = drawnObjectsOf(image);
     if (!drawn) {
       throw new RoleError(
-        "checker",
+        "scorer",
         "invalid_input",
         "the oracle Scorer can only grade images the embedded world drew in this process (this one came from another back end, another process, or before a restart)",
       );
