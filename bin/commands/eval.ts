@@ -4,7 +4,7 @@ import { parseOptions } from "../options";
 import { resolveCliProfile, resolveCliScorer } from "./run";
 import type { EvaluationProfile } from "../../lib/pipeline/evaluation/profiles";
 import { datasetFormats, DatasetImportError, importDatasetFile, type DatasetFormat } from "../../lib/pipeline/datasets";
-import { evaluate, isEvaluationProfile, SELF_GRADED, summariseEvaluation, type EvaluationProgress, type EvaluationSummary } from "../../lib/pipeline/evaluation";
+import { describeGrading, evaluate, isEvaluationProfile, summariseEvaluation, type EvaluationProgress, type EvaluationSummary } from "../../lib/pipeline/evaluation";
 import { assertCapabilities, CapabilityError } from "../../lib/pipeline/loop/capabilities";
 import { allSimBackends, simulatedRoles, simulatorNotice } from "../../lib/pipeline/backends/simulated";
 
@@ -162,7 +162,7 @@ export function summaryTable(summary: EvaluationSummary): string {
     rows.push([`GenEval position (n=${position.count})`, position.oneShot.toFixed(3), position.loop.toFixed(3), signed(position.loop - position.oneShot)]);
   }
   const lines = [
-    `${summary.count} items${summary.failed ? ` (${summary.failed} failed, not counted)` : ""}; ${gradedBy(summary)}`,
+    `${summary.count} items${summary.failed ? ` (${summary.failed} failed, not counted)` : ""}; ${describeGrading(summary)}`,
     ...table(rows),
     ...checkerRows(summary),
     ...testIouRows(summary),
@@ -176,14 +176,6 @@ export function summaryTable(summary: EvaluationSummary): string {
     ...table(summary.worst.slice(0, 5).map((row) => [row.id, `${row.oneShotSgIoU.toFixed(3)} -> ${row.loopSgIoU.toFixed(3)}`, `${row.iterations} it.`, row.prompt])).map((line) => `  ${line}`),
   ];
   return lines.join("\n");
-}
-
-/** Who graded the figures above, in words: a Scorer the loop never saw, or the loop's own Checker. */
-export function gradedBy(summary: EvaluationSummary): string {
-  const parts = Object.entries(summary.scoredBy).map(([grader, count]) =>
-    grader === SELF_GRADED ? `${count} SELF-GRADED by the loop's own Checker` : `${count} graded by ${grader === "oracle" ? "the world's oracle (what it really drew)" : grader}`,
-  );
-  return parts.length ? parts.join(", ") : "nothing graded";
 }
 
 /** The loop Checker's readings of the same images, and how far it flatters itself. */

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { RunStatusBadge } from "@/components/status-badge";
-import type { EvaluationSummary } from "@/lib/pipeline/evaluation/summary";
+import { describeGrading, type EvaluationSummary } from "@/lib/pipeline/evaluation/summary";
 import { formatDateTime, formatDelta, formatIoU, formatMs } from "@/lib/viewer/format";
 import { cancelEvaluation, evalQueries, isEvaluationLive } from "@/lib/viewer/eval-queries";
 import { gainHistogram } from "@/lib/viewer/eval-stats";
@@ -107,6 +107,9 @@ function SummarySections({ summary, results }: { summary: EvaluationSummary; res
         <h2 id="eval-summary-title" className="font-semibold">
           One-shot vs loop ({summary.count} items{summary.failed ? `, ${summary.failed} failed` : ""}, {summary.meanIterations.toFixed(2)} iterations on average)
         </h2>
+        <p className="text-sm text-slate-700" data-testid="eval-graded-by">
+          Figures: {describeGrading(summary)}.
+        </p>
         <table className="text-left text-sm">
           <thead className="text-slate-700">
             <tr>
@@ -133,6 +136,24 @@ function SummarySections({ summary, results }: { summary: EvaluationSummary; res
               <td className="pr-4">{summary.loop.judge?.toFixed(2) ?? "—"}</td>
               <td className="pr-4">{summary.difference.judge ? `${summary.difference.judge.mean.toFixed(2)} [${summary.difference.judge.low.toFixed(2)}, ${summary.difference.judge.high.toFixed(2)}]` : "—"}</td>
             </tr>
+            {summary.testIou ? (
+              <tr data-testid="summary-test-iou">
+                <th scope="row" className="pr-4 font-sans font-medium">LAION-SG test_iou SG / Entity / Relation</th>
+                <td className="pr-4">{[summary.testIou.oneShot.sgIoU, summary.testIou.oneShot.entityIoU, summary.testIou.oneShot.relationIoU].map(formatIoU).join(" / ")}</td>
+                <td className="pr-4">{[summary.testIou.loop.sgIoU, summary.testIou.loop.entityIoU, summary.testIou.loop.relationIoU].map(formatIoU).join(" / ")}</td>
+                <td className="pr-4" />
+              </tr>
+            ) : null}
+            {summary.checkerReported && summary.checkerGap ? (
+              <tr data-testid="summary-checker">
+                <th scope="row" className="pr-4 font-sans font-medium">SG-IoU by the loop&apos;s own Checker (not a score)</th>
+                <td className="pr-4">{formatIoU(summary.checkerReported.oneShot.sgIoU)}</td>
+                <td className="pr-4">{formatIoU(summary.checkerReported.loop.sgIoU)}</td>
+                <td className="pr-4">
+                  Checker − Scorer on the loop: {formatDelta(summary.checkerGap.mean)} [{formatDelta(summary.checkerGap.low)}, {formatDelta(summary.checkerGap.high)}]
+                </td>
+              </tr>
+            ) : null}
             {summary.genevalPosition ? (
               <tr>
                 <th scope="row" className="pr-4 font-sans font-medium">GenEval position ({summary.genevalPosition.count})</th>
@@ -145,13 +166,13 @@ function SummarySections({ summary, results }: { summary: EvaluationSummary; res
         </table>
         <p className="text-xs text-slate-700">
           Mean time per item: {formatMs(summary.meanTimeMs.total)} (diffuser {formatMs(summary.meanTimeMs.diffuser)}, checker {formatMs(summary.meanTimeMs.checker)}, actor{" "}
-          {formatMs(summary.meanTimeMs.actor)}, editor {formatMs(summary.meanTimeMs.editor)}, judge {formatMs(summary.meanTimeMs.judge)})
+          {formatMs(summary.meanTimeMs.actor)}, editor {formatMs(summary.meanTimeMs.editor)}, judge {formatMs(summary.meanTimeMs.judge)}, scorer {formatMs(summary.meanTimeMs.scorer)})
         </p>
       </section>
 
       <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
         <section className={card} aria-labelledby="eval-curve-heading">
-          <h2 id="eval-curve-heading" className="font-semibold">Mean SG-IoU over iterations</h2>
+          <h2 id="eval-curve-heading" className="font-semibold">Mean SG-IoU over iterations (the Checker&apos;s reading)</h2>
           <SgIoUCurve points={summary.perIteration} />
         </section>
         <section className={card} aria-labelledby="eval-gains-heading">

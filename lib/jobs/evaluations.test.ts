@@ -50,13 +50,17 @@ describe("evaluations in the web app", () => {
     expect(first.status).toBe("done");
     if (first.status !== "done") return;
     const run = (await db().run.findUniqueOrThrow({ where: { id: detail.items[0]!.runId }, include: { iterations: { orderBy: { index: "asc" } } } }));
-    expect(first.oneShot.sgIoU).toBe(run.iterations[0]!.sgIoU);
-    expect(first.loop.sgIoU).toBe(run.bestSgIoU);
+    // Graded by the world's oracle; the stored run's own figures are the loop Checker's, kept beside.
+    expect(first.scoredBy).toBe("oracle");
+    expect(first.checkerReported?.oneShot.sgIoU).toBe(run.iterations[0]!.sgIoU);
+    expect(first.checkerReported?.loop.sgIoU).toBe(run.bestSgIoU);
+    expect(first.loop.testIou).toBeDefined();
     expect(first.iterations).toBe(run.iterationCount);
     expect(first.loop.judge).not.toBeNull();
     expect(first.oneShot.judge).not.toBeNull();
     expect(first.oneShot.genevalPosition).not.toBeNull();
-    expect(detail.summary!.perIteration[0]!.sgIoU).toBeCloseTo(detail.summary!.oneShot.sgIoU);
+    expect(detail.summary!.perIteration[0]!.sgIoU).toBeCloseTo(detail.summary!.checkerReported!.oneShot.sgIoU);
+    expect(detail.summary!.scoredBy).toEqual({ oracle: 2 });
     // evaluationConcurrency { sim: 1 }: the two item runs never overlapped although the worker has two slots.
     const times = (await db().run.findMany({ where: { id: { in: detail.items.map((item) => item.runId) } }, orderBy: { startedAt: "asc" } })).map((row) => [row.startedAt!.getTime(), row.finishedAt!.getTime()] as const);
     expect(times[1]![0]).toBeGreaterThanOrEqual(times[0]![1]);
@@ -64,6 +68,8 @@ describe("evaluations in the web app", () => {
     const csv = evaluationCsv(detail.items).trim().split("\r\n");
     expect(csv).toHaveLength(3);
     expect(csv[1]).toContain(detail.items[0]!.runId);
+    expect(csv[0]).toContain(",status,scoredBy,");
+    expect(csv[1]).toMatch(/,succeeded,oracle,|,done,oracle,/);
   });
 
   it("resumes after a crash without redoing finished items", async () => {

@@ -20,6 +20,7 @@ import { getRunDetail } from "../db/runs";
 import { AppError } from "../errors";
 import { importDataset } from "../pipeline/datasets";
 import { DatasetImportError, type DatasetItem, type DatasetItemCategory } from "../pipeline/datasets/types";
+import { SELF_GRADED } from "../pipeline/evaluation/grade";
 import { mulberry32 } from "../pipeline/evaluation/summary";
 import { summariseEvaluation, type EvaluationSummary } from "../pipeline/evaluation/summary";
 import { createEvaluationRequestSchema, evaluationIdSchema, evaluationSettingsSchema, type EvaluationProgress, type EvaluationStatus } from "../schemas/evaluation";
@@ -187,10 +188,11 @@ export function progressOf(evaluation: Pick<EvaluationRecord, "startedAt" | "fin
 }
 
 const csvColumns = [
-  "index", "itemId", "prompt", "runId", "status",
+  "index", "itemId", "prompt", "runId", "status", "scoredBy",
   "oneShotSgIoU", "oneShotEntityIoU", "oneShotRelationIoU", "oneShotJudge", "oneShotGenevalPosition",
   "loopSgIoU", "loopEntityIoU", "loopRelationIoU", "loopJudge", "loopGenevalPosition",
-  "bestIteration", "iterations", "stopReason", "diffuserMs", "checkerMs", "actorMs", "editorMs", "judgeMs", "totalMs", "error",
+  "oneShotTestIouSgIoU", "loopTestIouSgIoU", "checkerOneShotSgIoU", "checkerLoopSgIoU",
+  "bestIteration", "iterations", "stopReason", "diffuserMs", "checkerMs", "actorMs", "editorMs", "judgeMs", "scorerMs", "totalMs", "error",
 ] as const;
 
 /** One row per item; RFC 4180 quoting. */
@@ -199,14 +201,16 @@ export function evaluationCsv(items: readonly EvaluationItemRecord[]): string {
     const result = item.result;
     const done = result?.status === "done" ? result : null;
     const values: Record<(typeof csvColumns)[number], unknown> = {
-      index: item.index, itemId: item.itemId, prompt: item.prompt, runId: item.runId, status: item.status,
+      index: item.index, itemId: item.itemId, prompt: item.prompt, runId: item.runId, status: item.status, scoredBy: done ? (done.scoredBy ?? SELF_GRADED) : undefined,
       oneShotSgIoU: done?.oneShot.sgIoU, oneShotEntityIoU: done?.oneShot.entityIoU, oneShotRelationIoU: done?.oneShot.relationIoU,
       oneShotJudge: done?.oneShot.judge, oneShotGenevalPosition: done?.oneShot.genevalPosition,
       loopSgIoU: done?.loop.sgIoU, loopEntityIoU: done?.loop.entityIoU, loopRelationIoU: done?.loop.relationIoU,
       loopJudge: done?.loop.judge, loopGenevalPosition: done?.loop.genevalPosition,
+      oneShotTestIouSgIoU: done?.oneShot.testIou?.sgIoU, loopTestIouSgIoU: done?.loop.testIou?.sgIoU,
+      checkerOneShotSgIoU: done?.checkerReported?.oneShot.sgIoU, checkerLoopSgIoU: done?.checkerReported?.loop.sgIoU,
       bestIteration: done?.loop.iteration, iterations: done?.iterations, stopReason: done?.stopReason,
       diffuserMs: done?.timeMs.diffuser, checkerMs: done?.timeMs.checker, actorMs: done?.timeMs.actor, editorMs: done?.timeMs.editor,
-      judgeMs: done?.timeMs.judge, totalMs: done?.timeMs.total, error: result?.status === "failed" ? result.error : undefined,
+      judgeMs: done?.timeMs.judge, scorerMs: done?.timeMs.scorer, totalMs: done?.timeMs.total, error: result?.status === "failed" ? result.error : undefined,
     };
     return csvColumns.map((column) => csvCell(values[column])).join(",");
   });

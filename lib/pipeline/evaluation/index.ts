@@ -2,5 +2,5 @@ export { evaluate, type EvaluateOptions, type EvaluationProgress, type Evaluatio
 export { evaluateItem, itemSeed, type EvaluateItemOptions } from "./evaluate-item";
 export { genevalPosition, gradeImage, selfGraded, SELF_GRADED, type Grader, type GradedImage } from "./grade";
 export { evaluationProfiles, isEvaluationProfile, type EvaluationProfile } from "./profiles";
-export { summariseEvaluation, pairedBootstrap, mulberry32, type EvaluationSummary, type MetricMeans } from "./summary";
+export { describeGrading, summariseEvaluation, pairedBootstrap, mulberry32, type EvaluationSummary, type MetricMeans } from "./summary";
 export type * from "./types";

@@ -157,6 +157,14 @@ export function summariseEvaluation(results: readonly EvaluationItemResult[], op
   };
 }
 
+/** Who graded the figures, in words: a Scorer the loop never saw, or the loop's own Checker. */
+export function describeGrading(summary: Pick<EvaluationSummary, "scoredBy">): string {
+  const parts = Object.entries(summary.scoredBy).map(([grader, count]) =>
+    grader === SELF_GRADED ? `${count} SELF-GRADED by the loop's own Checker` : `${count} graded by ${grader === "oracle" ? "the world's oracle (what it really drew)" : grader}`,
+  );
+  return parts.length ? parts.join(", ") : "nothing graded";
+}
+
 /** Mean of paired differences with a percentile bootstrap 95 % interval. */
 export function pairedBootstrap(differences: readonly number[], resamples: number, random: () => number): Interval {
   const observed = mean(differences);

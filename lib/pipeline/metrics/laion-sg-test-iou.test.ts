@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { SceneGraph } from "../scene-graph/schema";
-import { listIoU, parseTestIouResponse, testIouMetrics, type Triple } from "./laion-sg-test-iou";
-import { nodeTextTriples } from "./scene-graph-iou";
+import { listIoU, parseTestIouResponse, testIouMetrics, testIouOfSceneGraphs, type Triple } from "./laion-sg-test-iou";
+import { nodeTextTriples, sceneGraphMetrics } from "./scene-graph-iou";
 
 // test_iou.py's own case: the desert house image and its predefined scene graph.
 const desertHouse: Triple[] = [
@@ -76,5 +76,30 @@ describe("parseTestIouResponse", () => {
     expect(() => parseTestIouResponse('{"scene_graph": [["a", "b"]]}')).toThrow(/scene_graph\[0\] must be three strings/);
     expect(() => parseTestIouResponse('{"object_list": "cup"}')).toThrow(/"object_list" must be a list of strings/);
     expect(() => parseTestIouResponse("not json")).toThrow(/not JSON/);
+  });
+});
+
+describe("testIouOfSceneGraphs", () => {
+  it("takes the detected object list apart from the triples, and target entities only from the triples", () => {
+    const target: SceneGraph = {
+      objects: [
+        { id: "c", label: "cup", attributes: ["red"] },
+        { id: "l", label: "laptop", attributes: [] },
+        { id: "t", label: "table", attributes: [] },
+      ],
+      relations: [{ subject: "c", predicate: "left of", object: "l" }],
+    };
+    const detected: SceneGraph = {
+      objects: [
+        { id: "a", label: "cup", attributes: ["red"] },
+        { id: "b", label: "laptop", attributes: [] },
+        { id: "d", label: "table", attributes: [] },
+      ],
+      relations: [{ subject: "a", predicate: "left of", object: "b" }],
+    };
+    // The table is in no target triple, so it is no target entity; the evaluator's list still names it.
+    expect(testIouOfSceneGraphs(target, detected)).toEqual({ sgIoU: 1, entityIoU: 2 / 3, relationIoU: 1 });
+    // rl-rig's normalised variant counts every target object.
+    expect(sceneGraphMetrics(target, detected).entityIoU).toBe(1);
   });
 });
