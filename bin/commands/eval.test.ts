@@ -36,6 +36,7 @@ describe("rig eval", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^4 items; 4 graded by the world's oracle \(what it really drew\)$/m);
     expect(result.stdout).toMatch(/^The loop's Checker read the same images \(n=4\) as: SG-IoU one-shot \d\.\d{3}, loop \d\.\d{3}; its loop SG-IoU is [+-]\d\.\d{3} \[/m);
+    expect(result.stdout).toMatch(/^T2I-CompBench spatial \(n=4\)\s+\d\.\d{3}\s+\d\.\d{3}/m);
     expect(result.stdout).toMatch(/^LAION-SG test_iou\.py \(exact strings\): one-shot SG \d\.\d{3}/m);
     expect(result.stdout).toMatch(/^SG-IoU\s+\d\.\d{3}\s+\d\.\d{3}\s+[+-]\d\.\d{3} \[/m);
     expect(result.stdout).toMatch(/^Mean iterations: \d\.\d\d$/m);

@@ -157,6 +157,10 @@ export function summaryTable(summary: EvaluationSummary): string {
     summary.loop.judge?.toFixed(2) ?? "-",
     judge ? `${signed(judge.mean, 2)} [${signed(judge.low, 2)}, ${signed(judge.high, 2)}]` : "-",
   ]);
+  if (summary.t2iCompBench) {
+    const t2i = summary.t2iCompBench;
+    rows.push([`T2I-CompBench spatial (n=${t2i.count})`, t2i.oneShot.toFixed(3), t2i.loop.toFixed(3), signed(t2i.loop - t2i.oneShot)]);
+  }
   if (summary.genevalPosition) {
     const position = summary.genevalPosition;
     rows.push([`GenEval position (n=${position.count})`, position.oneShot.toFixed(3), position.loop.toFixed(3), signed(position.loop - position.oneShot)]);

@@ -154,6 +154,14 @@ function SummarySections({ summary, results }: { summary: EvaluationSummary; res
                 </td>
               </tr>
             ) : null}
+            {summary.t2iCompBench ? (
+              <tr data-testid="summary-t2i-compbench">
+                <th scope="row" className="pr-4 font-sans font-medium">T2I-CompBench spatial ({summary.t2iCompBench.count})</th>
+                <td className="pr-4">{formatIoU(summary.t2iCompBench.oneShot)}</td>
+                <td className="pr-4">{formatIoU(summary.t2iCompBench.loop)}</td>
+                <td className="pr-4">{formatDelta(summary.t2iCompBench.loop - summary.t2iCompBench.oneShot)}</td>
+              </tr>
+            ) : null}
             {summary.genevalPosition ? (
               <tr>
                 <th scope="row" className="pr-4 font-sans font-medium">GenEval position ({summary.genevalPosition.count})</th>

@@ -183,7 +183,7 @@ export async function listEvaluations(take = 100): Promise<EvaluationListRow[]> 
 export async function getItemByRun(runId: string) {
   return db().evaluationItem.findUnique({
     where: { runId },
-    select: { id: true, evaluationId: true, index: true, itemId: true, prompt: true, category: true, status: true },
+    select: { id: true, evaluationId: true, index: true, itemId: true, prompt: true, category: true, status: true, evaluation: { select: { format: true } } },
   });
 }
 

@@ -1,7 +1,7 @@
 import { checkerGrade, SELF_GRADED, type GradedImage } from "../pipeline/evaluation/grade";
 import { completedItemResult } from "../pipeline/evaluation/item-result";
 import type { EvaluationItemResult } from "../pipeline/evaluation/types";
-import type { DatasetItemCategory } from "../pipeline/datasets/types";
+import type { DatasetFormat, DatasetItemCategory } from "../pipeline/datasets/types";
 import type { StopReason } from "../pipeline/loop/types";
 import type { RunDetail } from "../schemas/run";
 
@@ -12,7 +12,7 @@ import type { RunDetail } from "../schemas/run";
  * Scorer (`grades`, from the worker) with the Checker's reading beside it, judge scores of both.
  */
 export interface FinishedItemRun {
-  item: { itemId: string; index: number; prompt: string; category: DatasetItemCategory };
+  item: { itemId: string; index: number; prompt: string; category: DatasetItemCategory; format: DatasetFormat };
   run: Pick<RunDetail, "status" | "settings" | "target" | "iterations" | "bestIteration" | "stopReason" | "error">;
   /** Judge score of the best iteration (the loop's own judgement) and its milliseconds. */
   bestJudge: { score: number; durationMs: number } | null;
@@ -34,12 +34,13 @@ export function itemResultFromRun({ item, run, bestJudge, oneShotJudge, grades }
   const bestIndex = run.bestIteration ?? 0;
   const best = run.iterations.find((iteration) => iteration.index === bestIndex) ?? first;
   const oneShotScore = best.index === 0 ? bestJudge : oneShotJudge;
+  const graded = { target: run.target, prompt: item.prompt, format: item.format };
   return completedItemResult({
     identity,
     iterations: run.iterations,
     best: best.index,
     stopReason: stopReason as Exclude<StopReason, "failed" | "cancelled">,
-    grades: grades ?? { oneShot: checkerGrade(run.target, first), loop: checkerGrade(run.target, best), scoredBy: SELF_GRADED },
+    grades: grades ?? { oneShot: checkerGrade(graded, first), loop: checkerGrade(graded, best), scoredBy: SELF_GRADED },
     judges: {
       oneShot: oneShotScore?.score ?? null,
       loop: bestJudge?.score ?? null,

@@ -19,7 +19,7 @@ import {
 import { getRunDetail } from "../db/runs";
 import { AppError } from "../errors";
 import { importDataset } from "../pipeline/datasets";
-import { DatasetImportError, type DatasetItem, type DatasetItemCategory } from "../pipeline/datasets/types";
+import { DatasetImportError, type DatasetFormat, type DatasetItem, type DatasetItemCategory } from "../pipeline/datasets/types";
 import { SELF_GRADED } from "../pipeline/evaluation/grade";
 import { mulberry32 } from "../pipeline/evaluation/summary";
 import { summariseEvaluation, type EvaluationSummary } from "../pipeline/evaluation/summary";
@@ -88,7 +88,7 @@ const storedJudgementSchema = z.object({ score: z.number(), durationMs: z.number
  * best iteration (on the stored images), and the Judge's score of iteration 0 when the best is a
  * later one (null when it cannot judge).
  */
-export type GradeRun = (run: RunDetail) => Promise<Pick<FinishedItemRun, "oneShotJudge" | "grades">>;
+export type GradeRun = (run: RunDetail, format: DatasetFormat) => Promise<Pick<FinishedItemRun, "oneShotJudge" | "grades">>;
 
 /**
  * Called by the run worker after it wrote a run's end: when the run is an evaluation item, stores
@@ -104,9 +104,10 @@ export async function recordEvaluationRun(runId: string, gradeRun: GradeRun | un
   if (run.status !== "cancelled") {
     const raw = await db().run.findUniqueOrThrow({ where: { id: runId }, select: { judgement: true } });
     const best = raw.judgement === null ? null : storedJudgementSchema.parse(raw.judgement);
-    const graded = gradeRun && run.status === "succeeded" ? await gradeRun(run) : { oneShotJudge: null };
+    const format = item.evaluation.format as DatasetFormat;
+    const graded = gradeRun && run.status === "succeeded" ? await gradeRun(run, format) : { oneShotJudge: null };
     result = itemResultFromRun({
-      item: { itemId: item.itemId, index: item.index, prompt: item.prompt, category: item.category as unknown as DatasetItemCategory },
+      item: { itemId: item.itemId, index: item.index, prompt: item.prompt, category: item.category as unknown as DatasetItemCategory, format },
       run,
       bestJudge: best ? { score: best.score, durationMs: best.durationMs ?? 0 } : null,
       ...graded,

@@ -25,6 +25,7 @@ import { deriveSeed } from "../pipeline/loop/seeds";
 import type { RunDetail } from "../schemas/run";
 import { putPng, readImage } from "../images/store";
 import { publishRunEvent } from "./event-bus";
+import type { DatasetFormat } from "../pipeline/datasets/types";
 import type { FinishedItemRun } from "./evaluation-results";
 import { reconcileEvaluations, recordEvaluationRun } from "./evaluations";
 import { ProfileRoles, type ResolveRunRoles } from "./profile-roles";
@@ -125,7 +126,7 @@ export class RunWorker {
     if (interrupted > 0) this.log(`${interrupted} run(s) were interrupted by a restart; resuming them`);
     await markRunningEvaluationsInterrupted();
     try {
-      await reconcileEvaluations((run) => this.gradeRun(run));
+      await reconcileEvaluations((run, format) => this.gradeRun(run, format));
     } catch (error) {
       this.log(`recording evaluation results failed: ${describeError(error)}`);
     }
@@ -235,7 +236,7 @@ export class RunWorker {
    * and the best iteration (grade.ts; self-graded when the profile has none), and the profile's
    * Judge scores iteration 0 when the best is a later one (the loop judged the best itself).
    */
-  private async gradeRun(run: RunDetail): Promise<Pick<FinishedItemRun, "oneShotJudge" | "grades">> {
+  private async gradeRun(run: RunDetail, format: DatasetFormat): Promise<Pick<FinishedItemRun, "oneShotJudge" | "grades">> {
     const first = run.iterations[0];
     if (!first) return { oneShotJudge: null };
     let resolved;
@@ -248,11 +249,12 @@ export class RunWorker {
     const best = run.iterations.find((iteration) => iteration.index === run.bestIteration) ?? first;
     const grader = resolved.grader ?? selfGraded;
     const redact = resolved.redact ?? ((text: string) => text);
+    const item = { target: run.target, prompt: run.prompt, format };
     const gradeOf = async (iteration: RunDetail["iterations"][number]) => {
       const png = await readImage(iteration.imageId);
       const graded = png
-        ? await gradeImage(run.target, await decodeImage(png), iteration, grader, { seed: deriveSeed(run.settings.seed, iteration.index, "scorer") })
-        : checkerGrade(run.target, iteration, "the stored image is missing; the Checker's own figures stand in (self-graded)");
+        ? await gradeImage(item, await decodeImage(png), iteration, grader, { seed: deriveSeed(run.settings.seed, iteration.index, "scorer") })
+        : checkerGrade(item, iteration, undefined, "the stored image is missing; the Checker's own figures stand in (self-graded)");
       return { ...graded, warnings: graded.warnings.map(redact) };
     };
     const oneShot = await gradeOf(first);
@@ -345,7 +347,7 @@ export class RunWorker {
     }
     if (!run.evaluationId) return;
     try {
-      await recordEvaluationRun(run.id, (detail) => this.gradeRun(detail));
+      await recordEvaluationRun(run.id, (detail, format) => this.gradeRun(detail, format));
     } catch (error) {
       this.log(`run ${run.id}: recording its evaluation result failed: ${describeError(error)}`);
     }

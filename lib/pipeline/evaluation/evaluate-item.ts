@@ -72,7 +72,8 @@ export async function evaluateItem(
       judgeMs += performance.now() - callStarted;
     }
   };
-  const grade = (record: IterationRecord) => gradeImage(item.target, record.image, record, grader, { seed: deriveSeed(seed, record.index, "scorer"), signal });
+  const graded = { target: item.target, prompt: item.prompt, format: item.source.format };
+  const grade = (record: IterationRecord) => gradeImage(graded, record.image, record, grader, { seed: deriveSeed(seed, record.index, "scorer"), signal });
   const first = result.iterations[0]!;
   const best = result.iterations[result.best]!;
   try {

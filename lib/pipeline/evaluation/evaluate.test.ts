@@ -4,7 +4,6 @@ import { createSimRoles } from "../backends/sim";
 import { importDataset } from "../datasets";
 import { evaluate, type EvaluationProgress } from "./evaluate";
 import { itemSeed } from "./evaluate-item";
-import { genevalPosition } from "./grade";
 import type { EvaluationItemResult } from "./types";
 
 const { items } = importDataset(
@@ -94,17 +93,5 @@ describe("evaluate", () => {
     const run = await evaluate(items.slice(0, 2), { createRoles: () => failing });
     expect(run.results.map((result) => result.status)).toEqual(["failed", "failed"]);
     expect(run.results[0]).toMatchObject({ error: "server on fire" });
-  });
-});
-
-describe("genevalPosition", () => {
-  const target = importDataset("a dog left of a cat", "text").items[0]!.target;
-  it("applies GenEval's rule to the Checker's boxes", () => {
-    const left = { x: 0.05, y: 0.5, width: 0.2, height: 0.2 };
-    const right = { x: 0.7, y: 0.5, width: 0.2, height: 0.2 };
-    expect(genevalPosition(target, { "dog-1": left, "cat-1": right })).toBe(true);
-    expect(genevalPosition(target, { "dog-1": right, "cat-1": left })).toBe(false);
-    expect(genevalPosition(target, { "dog-1": left })).toBe(false);
-    expect(genevalPosition(importDataset("a dog near a cat", "text").items[0]!.target, {})).toBeNull();
   });
 });

@@ -11,7 +11,8 @@ import type { CompletedItemResult, EvaluationItemResult, OutcomeScores } from ".
  * - The loop Checker's own readings of the same images (`checkerReported`) and the paired gap
  *   Checker minus Scorer on the loop's SG-IoU with a bootstrap interval (`checkerGap`): how much the
  *   loop's grader flatters itself. Null when no item was graded by a Scorer.
- * - LAION-SG's exact test_iou.py metrics (`testIou`), beside rl-rig's normalised ones.
+ * - LAION-SG's exact test_iou.py metrics (`testIou`), beside rl-rig's normalised ones, and
+ *   T2I-CompBench's own spatial score for its data sets (`t2iCompBench`).
  * - The paired difference loop - one-shot per metric, with a percentile bootstrap 95 % interval:
  *   `resamples` resamples of the items with replacement, drawn from a seeded generator (mulberry32),
  *   so the same results and seed give the same interval.
@@ -56,6 +57,8 @@ export interface EvaluationSummary {
   checkerGap: Interval | null;
   /** LAION-SG test_iou.py means over the items that carry them; null when none does. */
   testIou: { count: number; oneShot: SceneGraphMetrics; loop: SceneGraphMetrics } | null;
+  /** T2I-CompBench's spatial score (2D or 3D) means over the items of a T2I-CompBench data set; null when none. */
+  t2iCompBench: { count: number; oneShot: number; loop: number } | null;
   meanIterations: number;
   perIteration: Array<{ index: number; sgIoU: number }>;
   failed: number;
@@ -107,6 +110,7 @@ export function summariseEvaluation(results: readonly EvaluationItemResult[], op
   };
   const roleMean = (role: keyof CompletedItemResult["timeMs"]) => mean(done.map((result) => result.timeMs[role] ?? 0));
   const scored = done.filter((result) => result.checkerReported && result.scoredBy && result.scoredBy !== SELF_GRADED);
+  const withT2i = done.filter((result) => typeof result.oneShot.t2iCompBench === "number" && typeof result.loop.t2iCompBench === "number");
   const withTestIou = done.filter((result) => result.oneShot.testIou && result.loop.testIou);
   const scoredBy: Record<string, number> = {};
   for (const result of done) scoredBy[result.scoredBy ?? SELF_GRADED] = (scoredBy[result.scoredBy ?? SELF_GRADED] ?? 0) + 1;
@@ -119,6 +123,9 @@ export function summariseEvaluation(results: readonly EvaluationItemResult[], op
     checkerGap: scored.length ? pairedBootstrap(scored.map((result) => result.checkerReported!.loop.sgIoU - result.loop.sgIoU), resamples, random) : null,
     testIou: withTestIou.length
       ? { count: withTestIou.length, oneShot: metricMeans(withTestIou.map((result) => result.oneShot.testIou!)), loop: metricMeans(withTestIou.map((result) => result.loop.testIou!)) }
+      : null,
+    t2iCompBench: withT2i.length
+      ? { count: withT2i.length, oneShot: mean(withT2i.map((result) => result.oneShot.t2iCompBench!)), loop: mean(withT2i.map((result) => result.loop.t2iCompBench!)) }
       : null,
     oneShot: means((result) => result.oneShot),
     loop: means((result) => result.loop),

@@ -15,6 +15,8 @@ export interface CheckerOutcome extends SceneGraphMetrics {
    * the target has none.
    */
   genevalPosition: boolean | null;
+  /** T2I-CompBench's per-image spatial score (2D, or 3D for in front of / behind / hidden) for items of a T2I-CompBench data set. */
+  t2iCompBench?: number | null;
 }
 
 export interface GradedScores extends CheckerOutcome {

@@ -151,3 +151,53 @@ export function t2iCompBench2dImageScore(
   }
   return score < 0.5 ? 0 : score;
 }
+
+// --- T2I-CompBench 3D spatial -----------------------------------------------------------------
+// Karine-Huang/T2I-CompBench UniDet_eval/3D_spatial_eval.py: determine_position() and main().
+
+/** The 3D relation words, in the scorer's search order (first substring match wins). */
+export const t2iCompBench3dLocalities = ["in front of", "behind", "hidden"] as const;
+export type T2iCompBench3dLocality = (typeof t2iCompBench3dLocalities)[number];
+export const T2I_COMPBENCH_3D_IOU_THRESHOLD = 0.5;
+
+export function t2iCompBench3dLocality(prompt: string): T2iCompBench3dLocality | undefined {
+  return t2iCompBench3dLocalities.find((word) => prompt.includes(word));
+}
+
+/**
+ * determine_position() for "in front of" / "behind" / "hidden", boxes in pixels. The original
+ * compares the mean of a monocular depth map inside each box; here `subjectNearer` is the
+ * reader's own depth order (true: the subject is nearer than the object), which is what that
+ * comparison estimates. With IoU the plain box IoU: when the relation's order holds ("in front
+ * of": subject nearer; "behind" / "hidden": subject farther), 1 if IoU > 0.5, IoU / 0.5 if
+ * 0 < IoU < 0.5, and 0 for boxes that do not overlap (or IoU exactly 0.5, as in the original);
+ * 0 when the order does not hold or is unknown.
+ */
+export function t2iCompBench3dPositionScore(locality: string | undefined, box1Px: Box, box2Px: Box, subjectNearer: boolean | undefined): number {
+  if (subjectNearer === undefined) return 0;
+  const wanted = locality === "in front of" ? true : locality === "behind" || locality === "hidden" ? false : undefined;
+  if (wanted === undefined || subjectNearer !== wanted) return 0;
+  const intersection = intersectionArea(box1Px, box2Px);
+  const union = box1Px.width * box1Px.height + box2Px.width * box2Px.height - intersection;
+  const iou = union > 0 ? intersection / union : 0;
+  if (iou > T2I_COMPBENCH_3D_IOU_THRESHOLD) return 1;
+  return iou > 0 && iou < T2I_COMPBENCH_3D_IOU_THRESHOLD ? iou / T2I_COMPBENCH_3D_IOU_THRESHOLD : 0;
+}
+
+/**
+ * The per-image score of the 3D main(): both nouns detected, 0.25 x conf1 + 0.25 x conf2 +
+ * position / 2; one, 0.25 x its confidence; none, 0. (Unlike the 2D script, no score is zeroed.)
+ */
+export function t2iCompBench3dImageScore(
+  locality: string | undefined,
+  subject: (T2iCompBenchDetection & { depth?: number }) | undefined,
+  object: (T2iCompBenchDetection & { depth?: number }) | undefined,
+): number {
+  if (subject && object) {
+    const nearer = subject.depth === undefined || object.depth === undefined || subject.depth === object.depth ? undefined : subject.depth < object.depth;
+    return 0.25 * subject.confidence + 0.25 * object.confidence + t2iCompBench3dPositionScore(locality, subject.box, object.box, nearer) / 2;
+  }
+  if (subject) return 0.25 * subject.confidence;
+  if (object) return 0.25 * object.confidence;
+  return 0;
+}

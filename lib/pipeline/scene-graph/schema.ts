@@ -25,6 +25,8 @@ export const sceneObjectSchema = z
     attributes: z.array(z.string().trim().min(1)).default([]),
     box: boxSchema.optional(),
     depth: z.number().optional(),
+    /** The reader's confidence 0..1 that the object is there (a detector's score), when it has one. */
+    confidence: z.number().min(0).max(1).optional(),
   })
   .strict();
 export type SceneObject = z.infer<typeof sceneObjectSchema>;

@@ -66,6 +66,7 @@ export function sceneFromDetections(target: SceneGraph, detections: readonly Raw
     attributes: [],
     box: detection.box,
     depth: depths[index]!,
+    confidence: detection.score,
   }));
   const placements = new Map<string, Placement>(seen.map((object) => [object.id, { box: object.box!, depth: object.depth! }]));
   // Matching happens in COCO classes ("man" and "woman" both compete for person boxes).

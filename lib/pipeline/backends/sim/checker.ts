@@ -40,8 +40,8 @@ export class SimChecker implements Checker {
   }
 }
 
-/** What a reader saw of one object: what it is, where, how far, in which colour. */
-export type Sighting = Pick<Detection, "label" | "box" | "depth" | "colour">;
+/** What a reader saw of one object: what it is, where, how far, in which colour, and how sure it is (none: certain). */
+export type Sighting = Pick<Detection, "label" | "box" | "depth" | "colour"> & { score?: number };
 
 /**
  * The scene graph and critique of a picture from what was seen in it, by LAION-SG's protocol
@@ -58,6 +58,7 @@ export function readSceneGraph(target: SceneGraph, sightings: readonly Sighting[
     attributes: recoloured(sighting) ? [sighting.colour] : [],
     box: sighting.box,
     depth: sighting.depth,
+    ...(sighting.score === undefined ? {} : { confidence: Math.min(1, Math.max(0, sighting.score)) }),
   }));
   const placements = new Map(seen.map((object, index) => [object.id, placementOf(sightings[index]!)]));
   const classes = new Map<string, GeometricClass>();
