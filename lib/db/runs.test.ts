@@ -152,8 +152,8 @@ describe("runs data layer", () => {
 
   it("records what served a run, and claims evaluation item runs only of the evaluations it is allowed", async () => {
     const { id } = await newRun("served");
-    await recordRunBackends(id, { profile: "local", roles: { diffuser: "a1111:sdxl", checker: "openai-compatible:qwen" }, promptVersions: { checker: "checker.v1" } });
-    expect((await getRunDetail(id))?.backends).toEqual({ profile: "local", roles: { diffuser: "a1111:sdxl", checker: "openai-compatible:qwen" }, promptVersions: { checker: "checker.v1" } });
+    await recordRunBackends(id, { profile: "local", roles: { diffuser: "a1111:sdxl", checker: "openai-compatible:qwen" }, promptVersions: { checker: "checker.v2" } });
+    expect((await getRunDetail(id))?.backends).toEqual({ profile: "local", roles: { diffuser: "a1111:sdxl", checker: "openai-compatible:qwen" }, promptVersions: { checker: "checker.v2" } });
     await db().run.updateMany({ where: { status: { in: ["queued", "interrupted"] } }, data: { status: "cancelled" } });
     const { id: evaluationId } = await createEvaluation({
       name: "e",

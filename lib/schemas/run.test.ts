@@ -38,7 +38,7 @@ describe("run settings", () => {
 
 describe("run detail and stream events", () => {
   it("carries what served the run, and a live progress event", () => {
-    const backends = { profile: "local", roles: { diffuser: "comfyui:sdxl.safetensors", checker: "openai-compatible:qwen" }, promptVersions: { checker: "checker.v1" } };
+    const backends = { profile: "local", roles: { diffuser: "comfyui:sdxl.safetensors", checker: "openai-compatible:qwen" }, promptVersions: { checker: "checker.v2" } };
     expect(runDetailSchema.shape.backends.parse(backends)).toEqual(backends);
     expect(runDetailSchema.shape.backends.parse(null)).toBeNull();
     expect(runStreamEventSchema.parse({ type: "progress", iteration: 1, role: "editor", done: 3, total: 20, stage: "sampling" })).toMatchObject({ type: "progress", done: 3 });

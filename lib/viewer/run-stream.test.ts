@@ -68,7 +68,7 @@ describe("live progress and back ends", () => {
   });
 
   it("records what serves the run when the worker says", () => {
-    const backends = { profile: "local", roles: { diffuser: "comfyui:sdxl", checker: "openai-compatible:qwen" }, promptVersions: { checker: "checker.v1" } };
+    const backends = { profile: "local", roles: { diffuser: "comfyui:sdxl", checker: "openai-compatible:qwen" }, promptVersions: { checker: "checker.v2" } };
     expect(applyRunStreamEvent(makeRun(), { type: "backends", backends })?.backends).toEqual(backends);
   });
 

@@ -14,9 +14,9 @@ describe("buildTrajectoryExport", () => {
   });
 
   it("records the profile, the back end of each role and the prompt versions in the settings, as the CLI does", () => {
-    const backends = { profile: "local", roles: { diffuser: "a1111:sdxl", checker: "openai-compatible:qwen" }, promptVersions: { checker: "checker.v1" } };
+    const backends = { profile: "local", roles: { diffuser: "a1111:sdxl", checker: "openai-compatible:qwen" }, promptVersions: { checker: "checker.v2" } };
     const exported = buildTrajectoryExport(makeRun({ settings: { seed: 1, maxIterations: 6, targetSgIoU: 1, patience: 3, profile: "local" }, backends }), "http://x");
-    expect(exported.settings).toEqual({ seed: 1, maxIterations: 6, targetSgIoU: 1, patience: 3, profile: "local", backends: backends.roles, promptVersions: { checker: "checker.v1" } });
+    expect(exported.settings).toEqual({ seed: 1, maxIterations: 6, targetSgIoU: 1, patience: 3, profile: "local", backends: backends.roles, promptVersions: { checker: "checker.v2" } });
     expect(buildTrajectoryExport(makeRun(), "http://x").settings).toEqual(makeRun().settings);
   });
 

@@ -28,7 +28,7 @@ describe("registry", () => {
     const config = parseConfig({ profiles: { mixed: { roles: { checker: vlm, judge: vlm } } } });
     const resolved = resolveProfile(config, "mixed", { env: { TEST_VLM_KEY: "sk-registry-0123456789" } });
     expect(resolved.backends).toMatchObject({ diffuser: "sim", checker: "openai-compatible:test-vlm", actor: "sim", judge: "openai-compatible:test-vlm" });
-    expect(resolved.promptVersions).toEqual({ checker: "checker.v1", judge: "judge.v1" });
+    expect(resolved.promptVersions).toEqual({ checker: "checker.v2", judge: "judge.v1" });
     server.queue(answer({ score: 6, rationale: "ok" }));
     const judged = await resolved.roles.judge!.judge(createRaster(4, 4), "a cup", { seed: 1 });
     expect(judged.score).toBe(6);

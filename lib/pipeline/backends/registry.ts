@@ -37,7 +37,7 @@ export interface ResolvedProfile {
   backends: Record<keyof Roles, string>;
   /** What each role's back end can do (capability catalogue), for the loop and the UI. */
   capabilities: Record<keyof Roles, BackendCapabilities>;
-  /** Prompt versions of the VLM roles (e.g. { checker: "checker.v1" }), to record with a run. */
+  /** Prompt versions of the VLM roles (e.g. { checker: "checker.v2" }), to record with a run. */
   promptVersions: Partial<Record<"checker" | "actor" | "judge", string>>;
 }
 

@@ -3,7 +3,7 @@ import path from "node:path";
 
 /**
  * Prompts live in versioned files (`prompts/<name>.v<N>.md`, `{{placeholder}}` slots). A role
- * reports the version it used (`promptVersion`, e.g. "checker.v1") so a run can record it.
+ * reports the version it used (`promptVersion`, e.g. "checker.v2") so a run can record it.
  */
 // Inside the Next server bundle `import.meta.dirname` is undefined; the server runs from the
 // repository root, where the prompts folder lives.

@@ -1,3 +1,4 @@
+import { sceneGraphMetrics } from "../../metrics/scene-graph-iou";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { answer, chatCompletion, errorReply, slowReply, startFakeOpenAi, type FakeOpenAiServer } from "./__fixtures__/fake-openai-server";
 import { VlmActor, VlmChecker, VlmJudge, type VlmRoleOptions } from "./roles";
@@ -73,7 +74,7 @@ describe("VLM Checker over OpenAI-compatible chat completions", () => {
   it("sends the image as a PNG data URL with the LAION-SG prompt and a JSON schema, and critiques the answer", async () => {
     server.queue(answer(seenCupRightOfLaptop));
     const checker = new VlmChecker(options());
-    expect(checker.promptVersion).toBe("checker.v1");
+    expect(checker.promptVersion).toBe("checker.v2");
     const result = await checker.check(image, target, { seed: 7 });
 
     const body = bodyOf(0);
@@ -84,6 +85,7 @@ describe("VLM Checker over OpenAI-compatible chat completions", () => {
     const text = parts.find((part) => part.type === "text")!.text!;
     expect(text).toContain("OBJECT NAMES: cup, laptop, dog");
     expect(text).toContain("PREDICATE NAMES: left of, in front of");
+    expect(text).toContain("ATTRIBUTE WORDS: red");
     expect(body.response_format?.type).toBe("json_schema");
     expect(JSON.stringify(body.response_format?.json_schema?.schema)).toContain('"enum":["cup","laptop","dog"]');
 
@@ -92,6 +94,15 @@ describe("VLM Checker over OpenAI-compatible chat completions", () => {
     expect(result.critique.missingObjects).toEqual(["dog"]);
     expect(result.critique.triples.map((triple) => triple.status)).toEqual(["violated", "missing"]);
     expect(result.critique.locations.cup).toEqual({ x: 0.6, y: 0.5, width: 0.1, height: 0.1 });
+  });
+
+  it("keeps only the attribute words the target asks about, so a right answer with an extra word still scores", async () => {
+    const ceramic = { ...cupLeftOfLaptop, objects: [{ ...cupLeftOfLaptop.objects[0]!, attributes: ["Red", "ceramic"] }, cupLeftOfLaptop.objects[1]!] };
+    server.queue(answer(ceramic));
+    const result = await new VlmChecker(options()).check(image, target, { seed: 1 });
+    expect(result.detected.objects[0]!.attributes).toEqual(["Red"]);
+    expect(result.warnings).toContain("left out attributes the target does not ask about: ceramic");
+    expect(sceneGraphMetrics(target, result.detected).sgIoU).toBe(0.5);
   });
 
   it("marks a triple satisfied when the model reports it with the target's predicate", async () => {

@@ -113,7 +113,8 @@ export class VlmChecker implements Checker {
   readonly name: string;
   readonly promptVersion: string;
   private readonly context: VlmContext;
-  private readonly prompt = loadPrompt("checker");
+  // v2 shows the target's attribute words and asks for those only: they are scored as written.
+  private readonly prompt = loadPrompt("checker", 2);
 
   constructor(options: VlmRoleOptions) {
     this.context = createContext(options);
@@ -123,8 +124,10 @@ export class VlmChecker implements Checker {
 
   async check(image: RasterImage, target: SceneGraph, options: RoleCallOptions): Promise<RoleResult & CheckResult> {
     throwIfAborted("checker", options.signal);
+    const attributeWords = new Set(target.objects.flatMap((object) => object.attributes.map(normaliseText)));
     const text = this.prompt.render({
       objectNames: unique(target.objects.map((object) => object.label)).join(", "),
+      attributeNames: [...attributeWords].join(", ") || "(none)",
       predicateNames: unique(target.relations.map((relation) => relation.predicate)).join(", ") || "(none)",
     });
     const { value, warnings } = await generateStructured({
@@ -138,15 +141,22 @@ export class VlmChecker implements Checker {
       ...(options.signal ? { signal: options.signal } : {}),
       secrets: this.context.secrets,
     });
+    // Attributes are scored as part of the object's name: a word the target does not ask about
+    // ("ceramic" on a "red cup") would turn a right answer into a wrong triple, so it is left out.
+    const unasked = new Set<string>();
+    const askedOnly = (attributes: readonly string[]) =>
+      attributes.flatMap((raw) => {
+        const attribute = raw.trim();
+        if (!attribute) return [];
+        if (attributeWords.has(normaliseText(attribute))) return [attribute];
+        unasked.add(attribute);
+        return [];
+      });
     const detected = sceneGraphSchema.parse({
-      objects: value.objects.map((object) => ({
-        id: object.id,
-        label: object.label,
-        attributes: object.attributes.map((attribute) => attribute.trim()).filter(Boolean),
-        box: object.box,
-      })),
+      objects: value.objects.map((object) => ({ id: object.id, label: object.label, attributes: askedOnly(object.attributes), box: object.box })),
       relations: value.relations,
     });
+    if (unasked.size > 0) warnings.push(`left out attributes the target does not ask about: ${[...unasked].join(", ")}`);
     const holds = (predicate: string, subject: string, object: string) =>
       detected.relations.some((seen) => seen.subject === subject && seen.object === object && normaliseText(seen.predicate) === normaliseText(predicate));
     const matches = matchObjects(target, detected.objects, (relation, subject, object) => holds(relation.predicate, subject, object));
