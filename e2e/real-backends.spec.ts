@@ -57,7 +57,7 @@ test("vlm profile: Checker and Judge over chat completions with a key, prompt ve
   expect(run.stopReason).toBe("target-reached");
   expect(run.iterations).toHaveLength(1);
   expect(run.judgement).toMatchObject({ score: 9 });
-  expect(run.backends.promptVersions).toEqual({ checker: "checker.v1", judge: "judge.v1" });
+  expect(run.backends.promptVersions).toEqual({ checker: "checker.v2", judge: "judge.v1" });
   const key = process.env.E2E_VLM_KEY!;
   expect(text).not.toContain(key);
   expect(await page.content()).not.toContain(key);
