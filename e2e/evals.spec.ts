@@ -22,6 +22,7 @@ test("an uploaded data set is evaluated live, summarised, and its items open in 
   await expect(evals.summary).toContainText("One-shot vs loop (3 items");
   await expect(page.getByTestId("summary-sgIoU")).toContainText(/\[[−+±]\d\.\d\d, [−+±]\d\.\d\d\]/);
   // Graded by the world's oracle in the web worker too, with the loop Checker's own reading beside it.
+  await expect(page.getByTestId("simulated-notice")).toContainText("SIMULATED");
   await expect(page.getByTestId("eval-graded-by")).toContainText("3 graded by the world's oracle (what it really drew)");
   await expect(page.getByTestId("summary-checker")).toContainText(/Checker − Scorer on the loop: [−+±]\d\.\d\d/);
   await expect(page.getByTestId("summary-test-iou")).toContainText(/\d\.\d\d \/ \d\.\d\d \/ \d\.\d\d/);

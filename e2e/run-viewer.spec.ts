@@ -16,6 +16,7 @@ test.describe("run viewer", () => {
     await expect(viewer.viewer).toBeVisible();
     const runId = new URL(page.url()).pathname.split("/").pop()!;
     await expect(page.getByTestId("run-profile")).toHaveText("paced");
+    await expect(page.getByTestId("simulated-notice")).toContainText("SIMULATED: every role ran on rl-rig's embedded CPU world");
 
     // Live: iterations land in the timeline without a reload, until the run finishes.
     const seenCounts = new Set<number>();

@@ -17,6 +17,8 @@ test("a share link opens a read-only viewer in a fresh context, with a link prev
     await expect(shared.viewer).toHaveAttribute("data-readonly", "true");
     await expect(shared.timelineItems.first()).toBeVisible();
     await expect(shared.overlayCanvas).toBeVisible();
+    // The run is the embedded world's, and the shared page says so.
+    await expect(guest.getByTestId("simulated-notice")).toContainText("SIMULATED: every role ran on rl-rig's embedded CPU world");
     // No control that changes data.
     for (const testId of ["cancel-run", "share-run", "revoke-share", "submit-run", "prompt-input", "run-actions"]) {
       await expect(guest.getByTestId(testId)).toHaveCount(0);

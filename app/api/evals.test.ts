@@ -53,7 +53,7 @@ describe("POST /api/evals", () => {
 
     const csv = await exportEvaluation(new Request(`${base}/api/evals/${id}/export?format=csv`), params(id));
     expect(csv.headers.get("content-type")).toMatch(/text\/csv/);
-    expect((await csv.text()).split("\r\n")[0]).toMatch(/^index,itemId,prompt,runId,status,scoredBy,oneShotSgIoU/);
+    expect((await csv.text()).split("\r\n")[0]).toMatch(/^index,itemId,prompt,runId,status,scoredBy,simulatedRoles,oneShotSgIoU/);
     await expectError(await exportEvaluation(new Request(`${base}/api/evals/${id}/export?format=xml`), params(id)), 400, "bad_request:format");
 
     const cancelled = await cancelEvaluation(new Request(`${base}/api/evals/${id}/cancel`, { method: "POST" }), params(id));

@@ -1,8 +1,14 @@
+import { simulatorNotice } from "@/lib/pipeline/backends/simulated";
 import { roleNames, type RunDetail } from "@/lib/schemas/run";
 
-/** The run's profile, the back end that served each role and the prompt versions (recorded by the worker). */
+/**
+ * The run's profile, the back end that served each role and the prompt versions (recorded by the
+ * worker), and, when any role ran on the embedded world, the simulator notice: its figures measure
+ * the loop, not a real model.
+ */
 export function RunBackends({ profile, backends }: { profile: string; backends: RunDetail["backends"] }) {
   const served = backends ? roleNames.filter((role) => backends.roles[role]) : [];
+  const notice = backends ? simulatorNotice(backends.roles) : null;
   return (
     <div className="text-sm text-slate-700" data-testid="run-backends" data-profile={profile}>
       <span>
@@ -23,6 +29,11 @@ export function RunBackends({ profile, backends }: { profile: string; backends: 
       ) : (
         <span className="ml-2 text-xs text-slate-500">(back ends are recorded when the run starts)</span>
       )}
+      {notice ? (
+        <p className="mt-1 rounded bg-amber-50 px-2 py-1 text-xs font-medium text-amber-900" data-testid="simulated-notice">
+          {notice}
+        </p>
+      ) : null}
     </div>
   );
 }

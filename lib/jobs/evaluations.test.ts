@@ -65,11 +65,11 @@ describe("evaluations in the web app", () => {
     const times = (await db().run.findMany({ where: { id: { in: detail.items.map((item) => item.runId) } }, orderBy: { startedAt: "asc" } })).map((row) => [row.startedAt!.getTime(), row.finishedAt!.getTime()] as const);
     expect(times[1]![0]).toBeGreaterThanOrEqual(times[0]![1]);
 
-    const csv = evaluationCsv(detail.items).trim().split("\r\n");
+    const csv = evaluationCsv(detail.items, detail.backends).trim().split("\r\n");
     expect(csv).toHaveLength(3);
     expect(csv[1]).toContain(detail.items[0]!.runId);
-    expect(csv[0]).toContain(",status,scoredBy,");
-    expect(csv[1]).toMatch(/,succeeded,oracle,|,done,oracle,/);
+    expect(csv[0]).toContain(",status,scoredBy,simulatedRoles,");
+    expect(csv[1]).toContain(",done,oracle,diffuser checker actor editor judge,");
   });
 
   it("resumes after a crash without redoing finished items", async () => {

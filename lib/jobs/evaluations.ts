@@ -20,6 +20,7 @@ import { getRunDetail } from "../db/runs";
 import { AppError } from "../errors";
 import { importDataset } from "../pipeline/datasets";
 import { DatasetImportError, type DatasetFormat, type DatasetItem, type DatasetItemCategory } from "../pipeline/datasets/types";
+import { simulatedRoles } from "../pipeline/backends/simulated";
 import { SELF_GRADED } from "../pipeline/evaluation/grade";
 import { mulberry32 } from "../pipeline/evaluation/summary";
 import { summariseEvaluation, type EvaluationSummary } from "../pipeline/evaluation/summary";
@@ -189,20 +190,24 @@ export function progressOf(evaluation: Pick<EvaluationRecord, "startedAt" | "fin
 }
 
 const csvColumns = [
-  "index", "itemId", "prompt", "runId", "status", "scoredBy",
+  "index", "itemId", "prompt", "runId", "status", "scoredBy", "simulatedRoles",
   "oneShotSgIoU", "oneShotEntityIoU", "oneShotRelationIoU", "oneShotJudge", "oneShotGenevalPosition",
   "loopSgIoU", "loopEntityIoU", "loopRelationIoU", "loopJudge", "loopGenevalPosition",
   "oneShotTestIouSgIoU", "loopTestIouSgIoU", "checkerOneShotSgIoU", "checkerLoopSgIoU",
   "bestIteration", "iterations", "stopReason", "diffuserMs", "checkerMs", "actorMs", "editorMs", "judgeMs", "scorerMs", "totalMs", "error",
 ] as const;
 
-/** One row per item; RFC 4180 quoting. */
-export function evaluationCsv(items: readonly EvaluationItemRecord[]): string {
+/**
+ * One row per item; RFC 4180 quoting. `simulatedRoles` names the roles that ran on the embedded
+ * world (space-separated), so figures from the simulator stay labelled when the file travels.
+ */
+export function evaluationCsv(items: readonly EvaluationItemRecord[], backends: RunBackends | null): string {
+  const simulated = backends ? simulatedRoles(backends.roles).join(" ") : "";
   const rows = items.map((item) => {
     const result = item.result;
     const done = result?.status === "done" ? result : null;
     const values: Record<(typeof csvColumns)[number], unknown> = {
-      index: item.index, itemId: item.itemId, prompt: item.prompt, runId: item.runId, status: item.status, scoredBy: done ? (done.scoredBy ?? SELF_GRADED) : undefined,
+      index: item.index, itemId: item.itemId, prompt: item.prompt, runId: item.runId, status: item.status, scoredBy: done ? (done.scoredBy ?? SELF_GRADED) : undefined, simulatedRoles: simulated,
       oneShotSgIoU: done?.oneShot.sgIoU, oneShotEntityIoU: done?.oneShot.entityIoU, oneShotRelationIoU: done?.oneShot.relationIoU,
       oneShotJudge: done?.oneShot.judge, oneShotGenevalPosition: done?.oneShot.genevalPosition,
       loopSgIoU: done?.loop.sgIoU, loopEntityIoU: done?.loop.entityIoU, loopRelationIoU: done?.loop.relationIoU,

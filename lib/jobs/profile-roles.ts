@@ -85,19 +85,15 @@ export class ProfileRoles {
       // only the runs that need it.
       const { resolveProfile } = await import("../pipeline/backends/registry");
       const { resolveScorer } = await import("../pipeline/backends/scorer");
-      profile = resolveProfile(catalogue.config, name, { env: this.env });
+      // The profile's sim roles are this worker's one world (wrapped, e.g. in a profile's latency).
+      profile = resolveProfile(catalogue.config, name, { env: this.env, simWorld: this.simRoles() });
       grader = resolveScorer(catalogue.config, name, { env: this.env });
     } catch (error) {
       if (error instanceof ConfigError) throw new ConfigError(`profile "${name}": ${error.message}`);
       throw error;
     }
-    const sim = this.simRoles();
-    const roles = { ...profile.roles };
-    for (const role of roleNames) {
-      if (profile.backends[role] === "sim" && sim[role]) Object.assign(roles, { [role]: sim[role] });
-    }
     const resolved: RunRoles = {
-      roles,
+      roles: profile.roles,
       backends: { profile: name, roles: { ...profile.backends }, promptVersions: { ...profile.promptVersions } },
       kinds: profileKinds(catalogue, name) ?? [],
       capabilities: { ...profile.capabilities },

@@ -55,6 +55,8 @@ function localProfiles() {
   return {
     local: { description: "fake servers", roles: { diffuser: a1111Role, editor: a1111Role, checker: vlmRole, actor: vlmRole, judge: vlmRole } },
     "missing-key": { roles: { checker: { ...vlmRole, apiKeyEnv: "TEST_UNSET_KEY" } } },
+    // The worker's own embedded world at a model's pace (what the e2e live-viewer test relies on).
+    paced: { roles: { checker: { backend: "sim", options: { latencyMs: 120 } } } },
     // Port 9 is one fetch refuses at once ("bad port"): a server that cannot be reached.
     unreachable: { roles: { checker: { backend: "openai-compatible", model: "m", baseURL: "http://127.0.0.1:9/v1", maxRetries: 0 } } },
   };
@@ -177,6 +179,20 @@ describe("run worker on back-end profiles", () => {
     }
   });
 
+  it("runs a profile's sim roles on the worker's one world with the profile's options (a Checker latency)", async () => {
+    const { id } = await queue("paced", "a cat left of a dog; the dog left of the cat");
+    const end = waitForEnd(id);
+    const worker = new RunWorker({ concurrency: 1, pollIntervalMs: 20, createRoles: () => sharedRoles, log });
+    await worker.start();
+    expect(await end).toMatchObject({ status: "succeeded" });
+    await worker.stop();
+    const run = (await getRunDetail(id))!;
+    expect(run.backends?.roles.checker).toBe("sim");
+    expect(run.iterations.length).toBeGreaterThan(1);
+    // A lower bound only: each Checker call waited its 120 ms however fast or loaded the machine is.
+    for (const iteration of run.iterations) expect(iteration.durationsMs.checker).toBeGreaterThanOrEqual(115);
+  });
+
   it("fails a run whose profile names a key variable that is not set, with the reason stored and shown, at once", async () => {
     const { id } = await queue("missing-key");
     const end = waitForEnd(id);
@@ -212,7 +228,7 @@ describe("run worker on back-end profiles", () => {
     const removedEnd = waitForEnd(removed.id);
     const worker = new RunWorker({ concurrency: 1, pollIntervalMs: 20, createRoles: () => sharedRoles, log });
     await worker.start();
-    expect(await removedEnd).toMatchObject({ status: "failed", error: expect.stringMatching(/unknown profile "gone"; profiles: sim, local, missing-key, unreachable/) });
+    expect(await removedEnd).toMatchObject({ status: "failed", error: expect.stringMatching(/unknown profile "gone"; profiles: sim, local, missing-key, paced, unreachable/) });
 
     // The file changes under the running worker: it is read again.
     await writeFile(path.join(configDir, "rig.config.json"), "{ not json");

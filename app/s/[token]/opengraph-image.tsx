@@ -1,6 +1,7 @@
 import { ImageResponse } from "next/og";
 import { getRunByShareToken } from "@/lib/db/runs";
 import { readImage } from "@/lib/images/store";
+import { simulatedRoles } from "@/lib/pipeline/backends/simulated";
 
 export const alt = "The best iteration of a shared rl-rig run";
 export const size = { width: 1200, height: 630 };
@@ -11,6 +12,7 @@ export default async function OpenGraphImage({ params }: { params: Promise<{ tok
   const { token } = await params;
   const run = await getRunByShareToken(token);
   const png = run?.bestImageId ? await readImage(run.bestImageId) : null;
+  const simulated = run?.backends ? simulatedRoles(run.backends.roles).length > 0 : false;
   const prompt = run ? (run.prompt.length > 160 ? `${run.prompt.slice(0, 160)}…` : run.prompt) : "This link does not open a run.";
   return new ImageResponse(
     (
@@ -32,6 +34,7 @@ export default async function OpenGraphImage({ params }: { params: Promise<{ tok
               </span>
             </div>
           ) : null}
+          {simulated ? <div style={{ fontSize: 24, color: "#92400e", fontWeight: 700 }}>SIMULATED: rl-rig&apos;s embedded CPU world, not a real model</div> : null}
         </div>
       </div>
     ),

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { backendKinds, capabilityCatalogue, inProcessBackends, type BackendKind } from "./capabilities";
-import type { RoleName } from "../roles/errors";
+import { roleNames, type RoleName } from "../roles/errors";
 
 /**
  * Back-end profiles: one JSON file (`rig.config.json` at the repository root, or the path in
@@ -14,7 +14,7 @@ import type { RoleName } from "../roles/errors";
 /** Environment variables (process.env, or a test's own). */
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export const roleNames = ["diffuser", "checker", "actor", "editor", "judge"] as const satisfies readonly RoleName[];
+export { roleNames };
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be the name of an environment variable, e.g. OPENAI_API_KEY");
 

@@ -19,6 +19,8 @@ export interface ResolveContext {
   env: Env;
   fetch?: FetchFunction;
   sim?: SimWorldOptions;
+  /** An existing embedded world for the profile's sim roles (the web worker shares one); default: a new one from `sim`. */
+  simWorld?: Roles;
 }
 
 export type ImageBackendFactory = (spec: ResolvedRoleSpec, context: ResolveContext & { apiKey?: string }) => Diffuser | Editor;
@@ -75,8 +77,8 @@ function simLatencyMs(profile: string, spec: ResolvedRoleSpec): number {
 
 export function resolveProfile(config: RigConfig, name: string, context: ResolveContext = { env: process.env }): ResolvedProfile {
   const specs = profileRoles(config, name);
-  let sim: ReturnType<typeof createSimRoles> | undefined;
-  const simRoles = () => (sim ??= createSimRoles(context.sim));
+  let sim: Roles | undefined;
+  const simRoles = () => (sim ??= context.simWorld ?? createSimRoles(context.sim));
   const resolved: Partial<Roles> = {};
   const backends: Partial<Record<keyof Roles, string>> = {};
   const promptVersions: ResolvedProfile["promptVersions"] = {};

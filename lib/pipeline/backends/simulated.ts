@@ -1,10 +1,9 @@
-import type { RoleName } from "../roles/errors";
-import { roleNames } from "./config";
+import { roleNames, type RoleName } from "../roles/errors";
 
 /**
  * Which roles of a run ran on the embedded CPU world. Its procedural images and pixel-reading
  * Checker say how the loop behaves, not how a real model scores, so every table that shows its
- * numbers says so (issue 15: label the simulator wherever its figures appear).
+ * numbers says so (issue 15: label the simulator wherever its figures appear). Browser-safe.
  */
 export function simulatedRoles(backends: Partial<Record<RoleName, string>>): RoleName[] {
   return roleNames.filter((role) => backends[role] === "sim");

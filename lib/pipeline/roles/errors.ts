@@ -1,5 +1,6 @@
 /** Typed failures of a role call. `retryable` tells the loop (and later the back ends) what may be tried again. */
 export type RoleName = "diffuser" | "checker" | "actor" | "editor" | "judge";
+export const roleNames = ["diffuser", "checker", "actor", "editor", "judge"] as const satisfies readonly RoleName[];
 /** A loop role, or the Scorer: the evaluations' independent grader, which is never a loop role. */
 export type CallerRole = RoleName | "scorer";
 

@@ -10,6 +10,6 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
     const name = `evaluation-${detail.evaluation.id}.${format}`;
     const disposition = { "Content-Disposition": `attachment; filename="${name}"` };
     if (format === "json") return json(detail, { headers: disposition });
-    return new Response(evaluationCsv(detail.items), { headers: { "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store", ...disposition } });
+    return new Response(evaluationCsv(detail.items, detail.backends), { headers: { "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store", ...disposition } });
   });
 }
