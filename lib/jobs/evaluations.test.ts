@@ -6,7 +6,7 @@ import { datasetFormats } from "../pipeline/datasets/types";
 import { createSimRoles } from "../pipeline/backends/sim";
 import { itemSeed } from "../pipeline/evaluation/evaluate-item";
 import { evaluationFormats } from "../schemas/evaluation";
-import { cancelEvaluation, evaluationCsv, getEvaluationDetail, progressOf, reconcileEvaluations, selectItems, submitEvaluation } from "./evaluations";
+import { cancelEvaluation, evaluationCsv, evaluationListener, getEvaluationDetail, progressOf, reconcileEvaluations, selectItems, submitEvaluation } from "./evaluations";
 import { RunWorker } from "./worker";
 
 useTestDatabase();
@@ -39,7 +39,7 @@ describe("evaluations in the web app", () => {
     expect(items.map((item) => item.run.status)).toEqual(["queued", "queued"]);
     expect(items.map((item) => (item.run.settings as { seed: number }).seed)).toEqual([itemSeed(3, 0), itemSeed(3, 1)]);
 
-    const worker = new RunWorker({ concurrency: 2, evaluationConcurrency: { sim: 1 }, pollIntervalMs: 20, createRoles: () => sharedRoles, log: quiet });
+    const worker = new RunWorker({ listener: evaluationListener, concurrency: 2, evaluationConcurrency: { sim: 1 }, pollIntervalMs: 20, createRoles: () => sharedRoles, log: quiet });
     await worker.start();
     const detail = await waitForStatus(id, /succeeded|failed/);
     await worker.stop();
@@ -74,7 +74,7 @@ describe("evaluations in the web app", () => {
 
   it("resumes after a crash without redoing finished items", async () => {
     const { id } = await submitEvaluation({ name: "resume", format: "geneval", text: geneval, settings });
-    const crashed = new RunWorker({ concurrency: 1, pollIntervalMs: 20, createRoles: () => sharedRoles, log: quiet });
+    const crashed = new RunWorker({ listener: evaluationListener, concurrency: 1, pollIntervalMs: 20, createRoles: () => sharedRoles, log: quiet });
     await crashed.start();
     for (let waited = 0; (await db().evaluationItem.count({ where: { evaluationId: id, status: "done" } })) === 0 && waited < 600; waited += 1) {
       await new Promise((resolve) => setTimeout(resolve, 25));
@@ -82,7 +82,7 @@ describe("evaluations in the web app", () => {
     await crashed.abandon();
     const firstRun = (await db().evaluationItem.findFirstOrThrow({ where: { evaluationId: id, status: "done" }, include: { run: true } })).run;
 
-    const restarted = new RunWorker({ concurrency: 1, pollIntervalMs: 20, createRoles: () => sharedRoles, log: quiet });
+    const restarted = new RunWorker({ listener: evaluationListener, concurrency: 1, pollIntervalMs: 20, createRoles: () => sharedRoles, log: quiet });
     await restarted.start();
     const detail = await waitForStatus(id, /succeeded|failed|cancelled/);
     await restarted.stop();

@@ -25,11 +25,12 @@ import { SELF_GRADED } from "../pipeline/evaluation/grade";
 import { mulberry32 } from "../pipeline/evaluation/summary";
 import { summariseEvaluation, type EvaluationSummary } from "../pipeline/evaluation/summary";
 import { createEvaluationRequestSchema, evaluationIdSchema, evaluationSettingsSchema, type EvaluationProgress, type EvaluationStatus } from "../schemas/evaluation";
-import { finishedStatuses, type RunBackends, type RunDetail } from "../schemas/run";
-import { itemResultFromRun, type FinishedItemRun } from "./evaluation-results";
+import { finishedStatuses, type RunBackends } from "../schemas/run";
+import { itemResultFromRun } from "./evaluation-results";
 import { chooseProfile } from "./profiles";
 import { cancelRun } from "./runs";
-import { notifyRunQueued } from "./runtime";
+import { notifyRunQueued } from "./worker-handle";
+import type { GradeRun, RunListener } from "./run-listener";
 import { describeZodError } from "./validation";
 
 /**
@@ -85,13 +86,6 @@ export function selectItems(items: readonly DatasetItem[], limit: number | undef
 const storedJudgementSchema = z.object({ score: z.number(), durationMs: z.number().optional() });
 
 /**
- * What the worker adds to a finished evaluation run: its Scorer's grades of iteration 0 and the
- * best iteration (on the stored images), and the Judge's score of iteration 0 when the best is a
- * later one (null when it cannot judge).
- */
-export type GradeRun = (run: RunDetail, format: DatasetFormat) => Promise<Pick<FinishedItemRun, "oneShotJudge" | "grades">>;
-
-/**
  * Called by the run worker after it wrote a run's end: when the run is an evaluation item, stores
  * the item's result (graded and judged by `gradeRun`; self-graded without one), then
  * finishes the evaluation if that was its last item. Idempotent.
@@ -117,6 +111,16 @@ export async function recordEvaluationRun(runId: string, gradeRun: GradeRun | un
   const status = result === null ? "cancelled" : result.status === "done" ? "done" : "failed";
   if (await recordItemOutcome(item.id, { status, result })) await completeEvaluationIfDone(item.evaluationId);
 }
+
+/**
+ * How evaluations follow the run worker: when a run ends they record its item's result (graded
+ * by the worker), and at the worker's start they record what a crash left unrecorded. Passed to
+ * the worker by runtime.ts (and by tests), so the worker never imports evaluations.
+ */
+export const evaluationListener: RunListener = {
+  onStart: (gradeRun) => reconcileEvaluations(gradeRun),
+  onRunFinished: (runId, evaluationId, gradeRun) => (evaluationId ? recordEvaluationRun(runId, gradeRun) : Promise.resolve()),
+};
 
 /**
  * Start-up: records items whose run finished but whose result was not stored, and finishes

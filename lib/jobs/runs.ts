@@ -6,7 +6,7 @@ import { parseSceneGraphInputWithSource } from "../pipeline/scene-graph/parse-in
 import { sceneGraphToPromptText } from "../pipeline/scene-graph/prompt-text";
 import { createRunRequestSchema, finishedStatuses, runIdSchema, runSettingsSchema, type RunStatus } from "../schemas/run";
 import { describeZodError } from "./validation";
-import { getRunWorker, notifyRunQueued } from "./runtime";
+import { notifyRunQueued, workerHandle } from "./worker-handle";
 import { publishRunEvent } from "./event-bus";
 import { chooseProfile } from "./profiles";
 
@@ -58,7 +58,7 @@ export async function cancelRun(id: string): Promise<RunStatus> {
     publishRunEvent(id, { type: "status", status: "cancelled", error: null, stopReason: "cancelled" });
     return "cancelled";
   }
-  const worker = getRunWorker();
+  const worker = workerHandle();
   if (!(worker && (await worker.cancel(id)))) {
     // Executing in another process (or between claim and start): ask through the database.
     await requestRunCancel(id);

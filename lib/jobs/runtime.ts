@@ -1,6 +1,8 @@
 import "server-only";
 import { evaluationConcurrency, serverEnv } from "../env";
+import { evaluationListener } from "./evaluations";
 import type { RunWorker, RunWorkerOptions } from "./worker";
+import { setWorkerHandle } from "./worker-handle";
 
 /**
  * The process's one worker, on globalThis (instrumentation and route handlers are separate
@@ -23,9 +25,11 @@ export async function startRunWorker(options: RunWorkerOptions = {}): Promise<Ru
   const worker = new RunWorker({
     concurrency: env.RIG_WORKER_CONCURRENCY,
     evaluationConcurrency: evaluationConcurrency(env),
+    listener: evaluationListener,
     ...options,
   });
   globalForWorker.rigWorker = worker;
+  setWorkerHandle(worker);
   await worker.start();
   return worker;
 }
@@ -34,10 +38,6 @@ export async function startRunWorker(options: RunWorkerOptions = {}): Promise<Ru
 export async function stopRunWorker(): Promise<void> {
   const worker = globalForWorker.rigWorker;
   globalForWorker.rigWorker = undefined;
+  setWorkerHandle(undefined);
   await worker?.stop();
-}
-
-/** Tells the worker a run was queued, so an idle slot takes it now rather than at its next poll. */
-export function notifyRunQueued(): void {
-  globalForWorker.rigWorker?.wake();
 }

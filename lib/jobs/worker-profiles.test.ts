@@ -14,7 +14,7 @@ import { createSimRoles } from "../pipeline/backends/sim";
 import { parseSceneGraphInput } from "../pipeline/scene-graph/parse-input";
 import { runSettingsSchema, type RunStreamEvent } from "../schemas/run";
 import { subscribeRunEvents } from "./event-bus";
-import { getEvaluationDetail, submitEvaluation } from "./evaluations";
+import { evaluationListener, getEvaluationDetail, submitEvaluation } from "./evaluations";
 import { RunWorker } from "./worker";
 
 /**
@@ -130,7 +130,7 @@ describe("run worker on back-end profiles", () => {
     const { id } = await queue("local");
     const seen: RunStreamEvent[] = [];
     const end = waitForEnd(id, seen);
-    const worker = new RunWorker({ concurrency: 1, pollIntervalMs: 20, createRoles: () => sharedRoles, log, progressIntervalMs: 0 });
+    const worker = new RunWorker({ listener: evaluationListener, concurrency: 1, pollIntervalMs: 20, createRoles: () => sharedRoles, log, progressIntervalMs: 0 });
     await worker.start();
     expect(await end).toMatchObject({ status: "succeeded", stopReason: "target-reached" });
     await worker.stop();
@@ -182,7 +182,7 @@ describe("run worker on back-end profiles", () => {
   it("runs a profile's sim roles on the worker's one world with the profile's options (a Checker latency)", async () => {
     const { id } = await queue("paced", "a cat left of a dog; the dog left of the cat");
     const end = waitForEnd(id);
-    const worker = new RunWorker({ concurrency: 1, pollIntervalMs: 20, createRoles: () => sharedRoles, log });
+    const worker = new RunWorker({ listener: evaluationListener, concurrency: 1, pollIntervalMs: 20, createRoles: () => sharedRoles, log });
     await worker.start();
     expect(await end).toMatchObject({ status: "succeeded" });
     await worker.stop();
@@ -196,7 +196,7 @@ describe("run worker on back-end profiles", () => {
   it("fails a run whose profile names a key variable that is not set, with the reason stored and shown, at once", async () => {
     const { id } = await queue("missing-key");
     const end = waitForEnd(id);
-    const worker = new RunWorker({ concurrency: 1, pollIntervalMs: 20, createRoles: () => sharedRoles, log });
+    const worker = new RunWorker({ listener: evaluationListener, concurrency: 1, pollIntervalMs: 20, createRoles: () => sharedRoles, log });
     await worker.start();
     const event = await end;
     await worker.stop();
@@ -210,7 +210,7 @@ describe("run worker on back-end profiles", () => {
   it("fails a run whose back end cannot be reached; the stored error names the kind of server, not its address", async () => {
     const { id } = await queue("unreachable");
     const end = waitForEnd(id);
-    const worker = new RunWorker({ concurrency: 1, pollIntervalMs: 20, createRoles: () => sharedRoles, log });
+    const worker = new RunWorker({ listener: evaluationListener, concurrency: 1, pollIntervalMs: 20, createRoles: () => sharedRoles, log });
     await worker.start();
     const event = await end;
     await worker.stop();
@@ -226,7 +226,7 @@ describe("run worker on back-end profiles", () => {
   it("fails a run whose profile was removed from the config, and a run on a broken config, while sim runs go on", async () => {
     const removed = await queue("gone");
     const removedEnd = waitForEnd(removed.id);
-    const worker = new RunWorker({ concurrency: 1, pollIntervalMs: 20, createRoles: () => sharedRoles, log });
+    const worker = new RunWorker({ listener: evaluationListener, concurrency: 1, pollIntervalMs: 20, createRoles: () => sharedRoles, log });
     await worker.start();
     expect(await removedEnd).toMatchObject({ status: "failed", error: expect.stringMatching(/unknown profile "gone"; profiles: sim, local, missing-key, paced, unreachable/) });
 
@@ -260,7 +260,7 @@ describe("run worker on back-end profiles", () => {
     vlm.queue(byRole);
     const judgeCallsBefore = vlm.requests.filter((request) => JSON.stringify(request.body).includes('"score"')).length;
     const { id } = await submitEvaluation({ name: "on fake servers", format: "text", text: "a cup left of a laptop\na cup left of a laptop\n", settings: { profile: "local", maxIterations: 3, patience: 3 } });
-    const worker = new RunWorker({ concurrency: 2, evaluationConcurrency: { a1111: 1 }, pollIntervalMs: 20, createRoles: () => sharedRoles, log, progressIntervalMs: 0 });
+    const worker = new RunWorker({ listener: evaluationListener, concurrency: 2, evaluationConcurrency: { a1111: 1 }, pollIntervalMs: 20, createRoles: () => sharedRoles, log, progressIntervalMs: 0 });
     await worker.start();
     let detail = await getEvaluationDetail(id);
     for (let waited = 0; !["succeeded", "failed"].includes(detail.evaluation.status) && waited < 400; waited += 1) {

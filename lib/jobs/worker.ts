@@ -27,7 +27,7 @@ import { putPng, readImage } from "../images/store";
 import { publishRunEvent } from "./event-bus";
 import type { DatasetFormat } from "../pipeline/datasets/types";
 import type { FinishedItemRun } from "./evaluation-results";
-import { reconcileEvaluations, recordEvaluationRun } from "./evaluations";
+import type { GradeRun, RunListener } from "./run-listener";
 import { ProfileRoles, type ResolveRunRoles } from "./profile-roles";
 import { ProgressThrottle } from "./progress-throttle";
 
@@ -54,10 +54,10 @@ import { ProgressThrottle } from "./progress-throttle";
  *   another process is noticed after the next iteration commits.
  * - Evaluations: an item's run is a normal run. At most `evaluationConcurrency[kind]` item runs
  *   whose profile uses back-end kind `kind` execute at once (slots beyond that take only other
- *   runs); claims are made one at a time so the places are counted exactly. When one ends, the
- *   item's result is stored (the run's profile's Judge scores iteration 0 here when the best is a
- *   later one) and the evaluation is finished after its last item. On start, results missed by a
- *   crash are recorded.
+ *   runs); claims are made one at a time so the places are counted exactly. When a run ends the
+ *   worker tells its `listener` (evaluations.ts evaluationListener stores the item's result, graded
+ *   by `gradeRun`: the profile's Scorer on the stored one-shot and best images, and its Judge on
+ *   iteration 0 when the best is a later one); on start the listener records what a crash missed.
  */
 export interface RunWorkerOptions {
   concurrency?: number;
@@ -77,7 +77,10 @@ export interface RunWorkerOptions {
   progressIntervalMs?: number;
   /** The loop (default runLoop). Test seam. */
   loop?: typeof runLoop;
+  /** Told when the worker starts and whenever a run ends (evaluations record their items this way). */
+  listener?: RunListener;
 }
+
 
 interface ActiveRun {
   controller: AbortController;
@@ -94,6 +97,7 @@ export class RunWorker {
   private readonly evaluationConcurrency: Partial<Record<string, number>>;
   private readonly progressIntervalMs: number;
   private readonly loop: typeof runLoop;
+  private readonly listener: RunListener | undefined;
   /** Evaluation item runs executing in this worker, per back-end kind. */
   private readonly evaluationRunsHeld = new Map<string, number>();
   /** Claims are made one at a time, so the evaluation places they take are counted before the next looks. */
@@ -115,6 +119,7 @@ export class RunWorker {
     this.evaluationConcurrency = options.evaluationConcurrency ?? {};
     this.progressIntervalMs = options.progressIntervalMs ?? 250;
     this.loop = options.loop ?? runLoop;
+    this.listener = options.listener;
   }
 
   /** Marks runs a dead process left running as interrupted, then starts the slots. */
@@ -126,7 +131,7 @@ export class RunWorker {
     if (interrupted > 0) this.log(`${interrupted} run(s) were interrupted by a restart; resuming them`);
     await markRunningEvaluationsInterrupted();
     try {
-      await reconcileEvaluations((run, format) => this.gradeRun(run, format));
+      await this.listener?.onStart(this.grader);
     } catch (error) {
       this.log(`recording evaluation results failed: ${describeError(error)}`);
     }
@@ -236,6 +241,8 @@ export class RunWorker {
    * and the best iteration (grade.ts; self-graded when the profile has none), and the profile's
    * Judge scores iteration 0 when the best is a later one (the loop judged the best itself).
    */
+  private readonly grader: GradeRun = (run, format) => this.gradeRun(run, format);
+
   private async gradeRun(run: RunDetail, format: DatasetFormat): Promise<Pick<FinishedItemRun, "oneShotJudge" | "grades">> {
     const first = run.iterations[0];
     if (!first) return { oneShotJudge: null };
@@ -345,9 +352,8 @@ export class RunWorker {
     } catch (error) {
       this.log(`run ${run.id}: recording its end failed: ${describeError(error)}`);
     }
-    if (!run.evaluationId) return;
     try {
-      await recordEvaluationRun(run.id, (detail, format) => this.gradeRun(detail, format));
+      await this.listener?.onRunFinished(run.id, run.evaluationId ?? null, this.grader);
     } catch (error) {
       this.log(`run ${run.id}: recording its evaluation result failed: ${describeError(error)}`);
     }
