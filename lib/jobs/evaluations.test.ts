@@ -4,7 +4,10 @@ import { db } from "../db/client";
 import { useTestDatabase } from "../db/test-support";
 import { datasetFormats } from "../pipeline/datasets/types";
 import { createSimRoles } from "../pipeline/backends/sim";
+import { importDataset } from "../pipeline/datasets";
+import { evaluate, evaluationProfiles } from "../pipeline/evaluation";
 import { itemSeed } from "../pipeline/evaluation/evaluate-item";
+import type { EvaluationItemResult } from "../pipeline/evaluation/types";
 import { evaluationFormats } from "../schemas/evaluation";
 import { cancelEvaluation, evaluationCsv, evaluationListener, getEvaluationDetail, progressOf, reconcileEvaluations, selectItems, submitEvaluation } from "./evaluations";
 import { RunWorker } from "./worker";
@@ -28,6 +31,29 @@ async function waitForStatus(id: string, statuses: RegExp, timeoutMs = 30_000) {
 }
 
 describe("evaluations in the web app", () => {
+  it("gives the same item results as rig eval's path on the same data set and seed (times aside)", async () => {
+    const text = "a cup left of a laptop\na dog above a cat\na cat left of a dog; the dog left of the cat\n";
+    const { items } = importDataset(text, "text");
+    const { roles, grader } = evaluationProfiles.sim();
+    const cli = await evaluate(items, { createRoles: () => roles, grader, seed: settings.seed, settings: { maxIterations: settings.maxIterations, patience: settings.patience }, concurrency: 1 });
+
+    const { id } = await submitEvaluation({ name: "both ways", format: "text", text, settings });
+    const worker = new RunWorker({ listener: evaluationListener, concurrency: 1, pollIntervalMs: 20, createRoles: () => sharedRoles, log: quiet });
+    await worker.start();
+    const detail = await waitForStatus(id, /succeeded|failed/);
+    await worker.stop();
+    const withoutTimes = (result: EvaluationItemResult | null) => {
+      if (!result || result.status !== "done") return result;
+      const { timeMs: _timeMs, ...rest } = result;
+      return rest;
+    };
+    expect(cli.results.every((result) => result.status === "done")).toBe(true);
+    // Not a trivial match: some item edited its way to a later best, and everything was judged and graded.
+    expect(cli.results.some((result) => result.status === "done" && result.loop.iteration > 0)).toBe(true);
+    expect(cli.results.every((result) => result.status === "done" && result.loop.judge !== null && result.scoredBy === "oracle")).toBe(true);
+    expect(detail.items.map((item) => withoutTimes(item.result))).toEqual(cli.results.map(withoutTimes));
+  });
+
   it("keeps its format list equal to the importers'", () => {
     expect([...evaluationFormats]).toEqual([...datasetFormats]);
   });

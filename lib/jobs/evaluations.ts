@@ -1,6 +1,4 @@
 import "server-only";
-import { z } from "zod";
-import { db } from "../db/client";
 import {
   completeEvaluationIfDone,
   createEvaluation,
@@ -83,8 +81,6 @@ export function selectItems(items: readonly DatasetItem[], limit: number | undef
     .map((index) => items[index]!);
 }
 
-const storedJudgementSchema = z.object({ score: z.number(), durationMs: z.number().optional() });
-
 /**
  * Called by the run worker after it wrote a run's end: when the run is an evaluation item, stores
  * the item's result (graded and judged by `gradeRun`; self-graded without one), then
@@ -97,14 +93,11 @@ export async function recordEvaluationRun(runId: string, gradeRun: GradeRun | un
   if (!run || !finishedStatuses.includes(run.status)) return;
   let result = null;
   if (run.status !== "cancelled") {
-    const raw = await db().run.findUniqueOrThrow({ where: { id: runId }, select: { judgement: true } });
-    const best = raw.judgement === null ? null : storedJudgementSchema.parse(raw.judgement);
     const format = item.evaluation.format as DatasetFormat;
-    const graded = gradeRun && run.status === "succeeded" ? await gradeRun(run, format) : { oneShotJudge: null };
+    const graded = gradeRun && run.status === "succeeded" ? await gradeRun(run, format) : {};
     result = itemResultFromRun({
       item: { itemId: item.itemId, index: item.index, prompt: item.prompt, category: item.category as unknown as DatasetItemCategory, format },
       run,
-      bestJudge: best ? { score: best.score, durationMs: best.durationMs ?? 0 } : null,
       ...graded,
     });
   }

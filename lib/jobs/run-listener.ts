@@ -3,7 +3,7 @@ import type { RunDetail } from "../schemas/run";
 import type { FinishedItemRun } from "./evaluation-results";
 
 /** Grades a finished evaluation run on its stored images (the worker's Scorer and Judge; see RunWorker). */
-export type GradeRun = (run: RunDetail, format: DatasetFormat) => Promise<Pick<FinishedItemRun, "oneShotJudge" | "grades">>;
+export type GradeRun = (run: RunDetail, format: DatasetFormat) => Promise<Pick<FinishedItemRun, "judges" | "grades">>;
 
 /**
  * What the run worker announces: its start (after marking interrupted runs) and every run's end

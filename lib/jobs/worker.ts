@@ -7,8 +7,9 @@ import type { LoopEvent, RoleProgressEvent } from "../pipeline/loop/events";
 import type { IterationRecord, ScoreFunction } from "../pipeline/loop/types";
 import { sceneGraphMetrics } from "../pipeline/metrics/scene-graph-iou";
 import { RoleError } from "../pipeline/roles/errors";
-import type { Judge, Roles } from "../pipeline/roles/types";
+import type { Roles } from "../pipeline/roles/types";
 import { checkerGrade, gradeImage, selfGraded } from "../pipeline/evaluation/grade";
+import { judgeKeptImages } from "../pipeline/evaluation/judge-kept";
 import {
   claimNextRun,
   commitIteration,
@@ -237,51 +238,47 @@ export class RunWorker {
   }
 
   /**
-   * Grades a finished evaluation run on its stored images: the profile's Scorer reads iteration 0
-   * and the best iteration (grade.ts; self-graded when the profile has none), and the profile's
-   * Judge scores iteration 0 when the best is a later one (the loop judged the best itself).
+   * Grades a finished evaluation run on its stored images, as `rig eval` grades an item: the
+   * profile's Scorer reads iteration 0 and the best (grade.ts; self-graded when the profile has
+   * none) and the profile's Judge scores both (judge-kept.ts; item runs leave the Judge out of the
+   * loop, so a Judge failure is a warning on the item, not a failed run).
    */
   private readonly grader: GradeRun = (run, format) => this.gradeRun(run, format);
 
-  private async gradeRun(run: RunDetail, format: DatasetFormat): Promise<Pick<FinishedItemRun, "oneShotJudge" | "grades">> {
+  private async gradeRun(run: RunDetail, format: DatasetFormat): Promise<Pick<FinishedItemRun, "judges" | "grades">> {
     const first = run.iterations[0];
-    if (!first) return { oneShotJudge: null };
+    if (!first) return {};
     let resolved;
     try {
       resolved = await this.resolveRoles(run.settings.profile);
     } catch (error) {
       this.log(`run ${run.id}: cannot grade: ${describeError(error)}`);
-      return { oneShotJudge: null };
+      return {};
     }
     const best = run.iterations.find((iteration) => iteration.index === run.bestIteration) ?? first;
     const grader = resolved.grader ?? selfGraded;
     const redact = resolved.redact ?? ((text: string) => text);
     const item = { target: run.target, prompt: run.prompt, format };
-    const gradeOf = async (iteration: RunDetail["iterations"][number]) => {
+    const stored = async (iteration: RunDetail["iterations"][number]) => {
       const png = await readImage(iteration.imageId);
-      const graded = png
-        ? await gradeImage(item, await decodeImage(png), iteration, grader, { seed: deriveSeed(run.settings.seed, iteration.index, "scorer") })
+      return png ? decodeImage(png) : undefined;
+    };
+    const gradeOf = async (iteration: RunDetail["iterations"][number]) => {
+      const image = await stored(iteration);
+      const graded = image
+        ? await gradeImage(item, image, iteration, grader, { seed: deriveSeed(run.settings.seed, iteration.index, "scorer") })
         : checkerGrade(item, iteration, undefined, "the stored image is missing; the Checker's own figures stand in (self-graded)");
       return { ...graded, warnings: graded.warnings.map(redact) };
     };
     const oneShot = await gradeOf(first);
     const loop = best.index === 0 ? oneShot : await gradeOf(best);
-    const oneShotJudge = best.index > 0 && resolved.roles.judge ? await this.judgeImage(run, first, resolved.roles.judge) : null;
-    return { oneShotJudge, grades: { oneShot, loop, scoredBy: grader.scoredBy } };
-  }
-
-  /** The Judge's score of one stored iteration; null (logged) when it cannot judge. */
-  private async judgeImage(run: RunDetail, iteration: RunDetail["iterations"][number], judge: Judge): Promise<{ score: number; durationMs: number } | null> {
-    const png = await readImage(iteration.imageId);
-    if (!png) return null;
-    const started = performance.now();
-    try {
-      const judged = await judge.judge(await decodeImage(png), run.prompt, { seed: deriveSeed(run.settings.seed, iteration.index, "judge") });
-      return { score: judged.score, durationMs: performance.now() - started };
-    } catch (error) {
-      this.log(`run ${run.id}: judging iteration ${iteration.index} failed: ${describeError(error)}`);
-      return null;
-    }
+    const image = async (iteration: RunDetail["iterations"][number]) => {
+      const decoded = await stored(iteration);
+      if (!decoded) throw new Error("the stored image is missing");
+      return decoded;
+    };
+    const judges = await judgeKeptImages(resolved.roles.judge, run.prompt, run.settings.seed, { oneShot: () => image(first), best: () => image(best), bestIndex: best.index }, resolved.capabilities ? { capabilities: resolved.capabilities } : {});
+    return { judges: { ...judges, warnings: judges.warnings.map(redact) }, grades: { oneShot, loop, scoredBy: grader.scoredBy } };
   }
 
   private sleep(ms: number): Promise<void> {
@@ -312,6 +309,8 @@ export class RunWorker {
       publishRunEvent(run.id, { type: "backends", backends });
       const resumed = await Promise.all(run.iterations.map(toIterationRecord));
       if (resumed.length > 0) this.log(`run ${run.id}: resuming after iteration ${resumed.length - 1}`);
+      // An evaluation item's Judge runs at grading (gradeRun), as in `rig eval`: not in the loop.
+      const loopRoles = run.evaluationId ? { ...roles, judge: undefined } : roles;
       const result = await this.loop(
         {
           target: run.target,
@@ -323,7 +322,7 @@ export class RunWorker {
           signal: controller.signal,
           resume: { iterations: resumed },
         },
-        { roles, score: this.score, ...(capabilities ? { capabilities } : {}), onEvent: (event) => this.onEvent(run.id, event, controller, progress, redact) },
+        { roles: loopRoles, score: this.score, ...(capabilities ? { capabilities } : {}), onEvent: (event) => this.onEvent(run.id, event, controller, progress, redact) },
       );
       const judgement = result.judgement
         ? { ...result.judgement, warnings: [...result.judgement.warnings] }

@@ -1,6 +1,5 @@
 import type { DatasetItem } from "../datasets/types";
-import type { RasterImage } from "../image/raster";
-import { seedWarning, type RoleCapabilities } from "../loop/capabilities";
+import type { RoleCapabilities } from "../loop/capabilities";
 import { runLoop } from "../loop/engine";
 import { deriveSeed, fmix32 } from "../loop/seeds";
 import type { IterationRecord } from "../loop/types";
@@ -9,6 +8,7 @@ import { RoleError } from "../roles/errors";
 import type { Roles } from "../roles/types";
 import { gradeImage, selfGraded, type Grader } from "./grade";
 import { completedItemResult } from "./item-result";
+import { judgeKeptImages } from "./judge-kept";
 import type { EvaluationItemResult, EvaluationSettings } from "./types";
 
 export interface EvaluateItemOptions {
@@ -54,24 +54,6 @@ export async function evaluateItem(
   }
   if (result.stopReason === "cancelled") return undefined;
 
-  const warnings: string[] = [];
-  let judgeMs = 0;
-  const judgeImage = async (image: RasterImage, iteration: number): Promise<number | null> => {
-    if (!judge) return null;
-    const callStarted = performance.now();
-    try {
-      const judged = await judge.judge(image, item.prompt, { seed: deriveSeed(seed, iteration, "judge"), signal });
-      const seedNote = seedWarning("judge", judge.name, capabilities);
-      warnings.push(...[...judged.warnings, ...(seedNote ? [seedNote] : [])].map((warning) => `judge: ${warning}`));
-      return judged.score;
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      warnings.push(`judge: could not judge iteration ${iteration}: ${(error as Error).message}`);
-      return null;
-    } finally {
-      judgeMs += performance.now() - callStarted;
-    }
-  };
   const graded = { target: item.target, prompt: item.prompt, format: item.source.format };
   const grade = (record: IterationRecord) => gradeImage(graded, record.image, record, grader, { seed: deriveSeed(seed, record.index, "scorer"), signal });
   const first = result.iterations[0]!;
@@ -79,16 +61,14 @@ export async function evaluateItem(
   try {
     const oneShotGrade = await grade(first);
     const loopGrade = result.best === 0 ? oneShotGrade : await grade(best);
-    const oneShotJudge = await judgeImage(first.image, 0);
-    const loopJudge = result.best === 0 ? oneShotJudge : await judgeImage(best.image, result.best);
+    const judges = await judgeKeptImages(judge, item.prompt, seed, { oneShot: async () => first.image, best: async () => best.image, bestIndex: result.best }, { ...(capabilities ? { capabilities } : {}), signal });
     return completedItemResult({
       identity,
       iterations: result.iterations,
       best: result.best,
       stopReason: result.stopReason,
       grades: { oneShot: oneShotGrade, loop: loopGrade, scoredBy: grader.scoredBy },
-      judges: { oneShot: oneShotJudge, loop: loopJudge, ms: judgeMs },
-      warnings,
+      judges,
       totalMs: performance.now() - started,
     });
   } catch {

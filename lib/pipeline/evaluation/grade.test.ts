@@ -62,8 +62,7 @@ describe("gradeImage", () => {
         best: 0,
         stopReason: "target-reached",
         grades,
-        judges: { oneShot: null, loop: null, ms: 0 },
-        warnings: [],
+        judges: { oneShot: null, loop: null, ms: 0, warnings: [] },
       });
     const self = await gradeImage(item, image, checkerClaims, selfGraded, { seed: 1 });
     const summary = summariseEvaluation([result(0, { oneShot: graded, loop: graded, scoredBy: "fake" }), result(1, { oneShot: self, loop: self, scoredBy: "checker" })]);

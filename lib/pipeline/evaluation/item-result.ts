@@ -1,5 +1,6 @@
 import type { StopReason } from "../loop/types";
 import { SELF_GRADED, type GradedImage } from "./grade";
+import type { KeptJudgements } from "./judge-kept";
 import type { CompletedItemResult, RoleTimes } from "./types";
 
 /**
@@ -14,14 +15,13 @@ export interface FinishedItem {
   best: number;
   stopReason: Exclude<StopReason, "failed" | "cancelled">;
   grades: { oneShot: GradedImage; loop: GradedImage; scoredBy: string };
-  judges: { oneShot: number | null; loop: number | null; ms: number };
-  /** Warnings beyond the iterations' own (the Judge's). */
-  warnings: readonly string[];
+  /** The Judge on the two kept images (judge-kept.ts), with its warnings. */
+  judges: KeptJudgements;
   /** Wall time of the whole item; default: the sum of the role times. */
   totalMs?: number;
 }
 
-export function completedItemResult({ identity, iterations, best, stopReason, grades, judges, warnings, totalMs }: FinishedItem): CompletedItemResult {
+export function completedItemResult({ identity, iterations, best, stopReason, grades, judges, totalMs }: FinishedItem): CompletedItemResult {
   const timeMs: RoleTimes = { diffuser: 0, checker: 0, actor: 0, editor: 0, judge: judges.ms, scorer: grades.oneShot.scorerMs + (best === 0 ? 0 : grades.loop.scorerMs) };
   for (const iteration of iterations) {
     for (const [role, ms] of Object.entries(iteration.durationsMs)) if (role in timeMs && role !== "judge") timeMs[role as keyof RoleTimes] = (timeMs[role as keyof RoleTimes] ?? 0) + (ms ?? 0);
@@ -43,7 +43,7 @@ export function completedItemResult({ identity, iterations, best, stopReason, gr
       ...iterations.flatMap((iteration) => iteration.warnings.map((warning) => `iteration ${iteration.index}: ${warning}`)),
       ...gradeWarnings(0, grades.oneShot),
       ...(best === 0 ? [] : gradeWarnings(best, grades.loop)),
-      ...warnings,
+      ...judges.warnings,
     ],
   };
 }
