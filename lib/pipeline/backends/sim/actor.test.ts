@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseEdit, defaultActorPolicy, proposeEdits, SimActor } from "./actor";
+import { chooseEdit, defaultActorPolicy, policyFromVector, policyVector, proposeEdits, SimActor } from "./actor";
 import { createRng } from "./random";
 import { createRaster } from "../../image/raster";
 import { critiqueSchema, type Critique } from "../../roles/types";
@@ -138,6 +138,10 @@ describe("bundles", () => {
     expect(bundle.instruction).not.toContain("move the laptop");
     const greedy = chooseEdit(proposals, defaultActorPolicy, createRng(1))!;
     expect(greedy).toBe(bundle);
+    // Every logit, the bundle's too, is the policy's parameters dotted with the proposal's features.
+    const theta = policyVector(defaultActorPolicy);
+    for (const proposal of proposals) expect(proposal.features.reduce((sum, value, index) => sum + value * theta[index]!, 0)).toBeCloseTo(proposal.logit, 12);
+    expect(policyVector(policyFromVector(theta))).toEqual(theta);
     const single = proposeEdits(
       { target: scene, history: [], critique: critique({ triples: [{ subject: "cup", predicate: "left of", object: "laptop", status: "violated" }], matches: { cup: "d1", laptop: "d2" } }) },
     );

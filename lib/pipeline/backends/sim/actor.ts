@@ -52,6 +52,34 @@ export interface EditProposal {
   instruction: string;
   logit: number;
   probability: number;
+  /**
+   * What the logit is made of: logit = policyVector(policy) . features (see actorFeatureNames), so
+   * a trainer can differentiate the policy (a linear softmax over these features, at `temperature`).
+   */
+  features: number[];
+}
+
+export const editKinds: readonly EditKind[] = ["add", "remove", "recolour", "move-subject", "move-object", "bundle"];
+
+/** The Actor's trainable parameters, in the order of `EditProposal.features`. */
+export const actorFeatureNames = [...editKinds.map((kind) => `kind:${kind}`), "severity", "disruption", "repeat"] as const;
+
+/** The policy's parameters as a vector (kind weights, severityWeight, disruptionWeight, repeatPenalty). */
+export function policyVector(policy: ActorPolicy): number[] {
+  return [...editKinds.map((kind) => policy.kindWeights[kind]), policy.severityWeight, policy.disruptionWeight, policy.repeatPenalty];
+}
+
+/** A policy with `vector`'s parameters and `base`'s temperature and mode. */
+export function policyFromVector(vector: readonly number[], base: ActorPolicy = defaultActorPolicy): ActorPolicy {
+  if (vector.length !== actorFeatureNames.length) throw new RangeError(`an Actor policy has ${actorFeatureNames.length} parameters, got ${vector.length}`);
+  const kindWeights = Object.fromEntries(editKinds.map((kind, index) => [kind, vector[index]!])) as Record<EditKind, number>;
+  const [severityWeight, disruptionWeight, repeatPenalty] = vector.slice(editKinds.length) as [number, number, number];
+  return { ...base, kindWeights, severityWeight, disruptionWeight, repeatPenalty };
+}
+
+/** Feature vector of a draft: one-hot kind, severity, minus disruption, minus "was tried before". */
+function featuresOf(kind: EditKind, severity: number, disruption: number, repeats: number): number[] {
+  return [...editKinds.map((candidate) => (candidate === kind ? 1 : 0)), severity, -disruption, -repeats];
 }
 
 /** Where the detected instances of a label sit, so the Actor can say "the leftmost cup". */
@@ -142,25 +170,24 @@ export function proposeEdits(input: Pick<ActorInput, "target" | "critique" | "hi
   }
 
   const tried = new Set(input.history.map((line) => splitSceneContext(line).instruction.trim().toLowerCase()));
+  const theta = policyVector(policy);
   const scored = drafts.map((draft) => {
     const instruction = formatInstruction(draft.edit);
-    const logit =
-      policy.kindWeights[draft.kind] +
-      policy.severityWeight * draft.severity -
-      policy.disruptionWeight * draft.disruption -
-      (tried.has(instruction) ? policy.repeatPenalty : 0);
-    return { ...draft, instruction, logit };
+    const features = featuresOf(draft.kind, draft.severity, draft.disruption, tried.has(instruction) ? 1 : 0);
+    return { ...draft, instruction, features, logit: dot(theta, features) };
   });
   const bundle = bundleOf(scored, policy);
   if (bundle) {
     const instruction = formatInstruction(bundle.edit);
-    scored.push({ ...bundle, instruction, logit: bundle.logit - (tried.has(instruction) ? policy.repeatPenalty : 0) });
+    // The bundle's logit is its first clause's plus the bundle weight (and its own repeat penalty).
+    const features = bundle.features.map((value, index) => value + (index === editKinds.indexOf("bundle") ? 1 : 0) - (index === editKinds.length + 2 && tried.has(instruction) ? 1 : 0));
+    scored.push({ ...bundle, instruction, features, logit: dot(theta, features) });
   }
   const unique = [...new Map(scored.map((proposal) => [proposal.instruction, proposal])).values()];
   const maxLogit = Math.max(...unique.map((proposal) => proposal.logit));
   const weights = unique.map((proposal) => Math.exp((proposal.logit - maxLogit) / policy.temperature));
   const total = weights.reduce((sum, weight) => sum + weight, 0);
-  return unique.map(({ kind, edit, instruction, logit }, index) => ({ kind, edit, instruction, logit, probability: weights[index]! / total }));
+  return unique.map(({ kind, edit, instruction, logit, features }, index) => ({ kind, edit, instruction, logit, features, probability: weights[index]! / total }));
 }
 
 interface Draft {
@@ -175,8 +202,8 @@ interface Draft {
 }
 
 /** The best compatible set of independent fixes, as one instruction (see header), or none. */
-function bundleOf(scored: (Draft & { logit: number })[], policy: ActorPolicy): (Draft & { logit: number }) | undefined {
-  const chosen: (Draft & { logit: number })[] = [];
+function bundleOf(scored: (Draft & { logit: number; features: number[] })[], policy: ActorPolicy): (Draft & { logit: number; features: number[] }) | undefined {
+  const chosen: (Draft & { logit: number; features: number[] })[] = [];
   const moved = new Set<string>();
   const anchors = new Set<string>();
   const recoloured = new Set<string>();
@@ -204,6 +231,7 @@ function bundleOf(scored: (Draft & { logit: number })[], policy: ActorPolicy): (
     moves: chosen[0]!.moves,
     uses: [...anchors],
     logit: chosen[0]!.logit + policy.kindWeights.bundle,
+    features: chosen[0]!.features,
   };
 }
 
@@ -263,4 +291,10 @@ function instancePositions(input: Pick<ActorInput, "target" | "critique">): Inst
   }
   for (const list of positions.values()) list.sort((a, b) => a.x - b.x);
   return positions;
+}
+
+function dot(a: readonly number[], b: readonly number[]): number {
+  let sum = 0;
+  for (let index = 0; index < a.length; index++) sum += a[index]! * b[index]!;
+  return sum;
 }
