@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState } from "react";
 import type { OverlayLayers } from "@/components/canvas/overlay-canvas";
 import type { RunDetail } from "@/lib/schemas/run";
 import { runQueries } from "@/lib/viewer/run-queries";
-import { isLive, type LiveRunDetail } from "@/lib/viewer/run-stream";
+import { isLive, laterRun, type LiveRunDetail } from "@/lib/viewer/run-stream";
 import { applyKeyDelta, defaultComparison, selectedIteration, timelineKeyDelta } from "@/lib/viewer/timeline";
 import { IterationView } from "./iteration-view";
 import { RunActions } from "./run-actions";
@@ -35,6 +35,8 @@ export function RunViewer({ source }: { source: RunSource }) {
   const streamDown = stream !== "open";
   const run = useQuery<RunDetail, Error, RunDetail, readonly string[]>({
     ...queryOptions,
+    // A fetch never replaces a copy the stream has already moved further along.
+    structuralSharing: (cached, fetched) => laterRun(cached as RunDetail | undefined, fetched as RunDetail),
     refetchInterval: (query) => {
       const status = query.state.data?.status;
       // An interrupted run is resumed by the worker at start-up: look again now and then.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyRunStreamEvent, bestOf, progressFraction, type LiveRunDetail } from "./run-stream";
+import { applyRunStreamEvent, bestOf, laterRun, progressFraction, type LiveRunDetail } from "./run-stream";
 import { makeIteration, makeRun } from "./__fixtures__/factories";
 
 describe("applyRunStreamEvent", () => {
@@ -84,5 +84,21 @@ describe("bestOf", () => {
     const iterations = [0.5, 0.9, 0.9].map((sgIoU, index) => ({ index, metrics: { sgIoU } }));
     expect(bestOf(iterations)?.index).toBe(1);
     expect(bestOf([])).toBeUndefined();
+  });
+});
+
+describe("laterRun", () => {
+  const streamed = makeRun({ status: "succeeded", iterations: [makeIteration(0), makeIteration(1)] });
+  it("keeps what the stream showed when a poll that left earlier comes back behind it", () => {
+    expect(laterRun(streamed, makeRun({ status: "running", iterations: [makeIteration(0)] }))).toBe(streamed);
+    expect(laterRun(streamed, makeRun({ status: "running", iterations: [makeIteration(0), makeIteration(1)] }))).toBe(streamed);
+  });
+  it("takes a fetch that is as far along or further, and any first copy", () => {
+    const live = makeRun({ status: "running", iterations: [makeIteration(0)] });
+    expect(laterRun(live, streamed)).toBe(streamed);
+    expect(laterRun(undefined, live)).toBe(live);
+    // A resumed run goes from interrupted back to running.
+    const interrupted = makeRun({ status: "interrupted", iterations: [makeIteration(0)] });
+    expect(laterRun(interrupted, live)).toBe(live);
   });
 });

@@ -1,4 +1,4 @@
-import type { RoleProgressView, RunDetail, RunStreamEvent } from "../schemas/run";
+import { finishedStatuses, type RoleProgressView, type RunDetail, type RunStreamEvent } from "../schemas/run";
 
 /**
  * The viewer's copy of a run: the run detail plus, while an iteration is in flight, the progress of
@@ -60,4 +60,16 @@ export function isLive(status: RunDetail["status"]): boolean {
 export function progressFraction(progress: Pick<RoleProgressView, "done" | "total">): number {
   if (!(progress.total > 0)) return 0;
   return Math.min(1, Math.max(0, progress.done / progress.total));
+}
+
+/**
+ * Of the cached run and a freshly fetched copy, the one to keep: the fetched one, unless it is
+ * behind what the cache already shows (fewer iterations, or live while the cache has the run's
+ * end). A poll that left before the stream's last events landed must not roll the viewer back;
+ * CI once showed a finished run with its last iteration missing for exactly that reason.
+ */
+export function laterRun<T extends Pick<RunDetail, "status" | "iterations">>(cached: T | undefined, fetched: T): T {
+  if (!cached) return fetched;
+  const behind = fetched.iterations.length < cached.iterations.length || (finishedStatuses.includes(cached.status) && !finishedStatuses.includes(fetched.status));
+  return behind ? cached : fetched;
 }
