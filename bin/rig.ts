@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { backendsCheckCommand, backendsListCommand } from "./commands/backends";
 import { evalCommand } from "./commands/eval";
 import { runCommand } from "./commands/run";
+import { trainCommand } from "./commands/train";
 import { CliError } from "./cli-error";
 
 /**
@@ -26,6 +27,7 @@ program
   .option("--target-iou <x>", "stop once SG-IoU reaches this", "1")
   .option("--patience <n>", "stop after this many iterations without improvement", "3")
   .option("--profile <name>", "back-end profile from rig.config.json (or RIG_CONFIG)", "sim")
+  .option("--actor <policy>", "the sim Actor's policy: heuristic | uniform | a checkpoint.json from rig train", "heuristic")
   .option("--json", "print one JSON document to stdout instead of the table")
   .action(runCommand);
 
@@ -41,7 +43,25 @@ program
   .option("--concurrency <n>", "items at once (default: one worker thread per core)")
   .option("--seed <n>", "evaluation seed: the same seed gives the same numbers", "1")
   .option("--max-iterations <n>", "iterations per item including the first generation", "6")
+  .option("--actor <policy>", "the sim Actor's policy: heuristic | uniform | a checkpoint.json from rig train", "heuristic")
   .action(evalCommand);
+
+program
+  .command("train")
+  .description("Reflection-GRPO: train the embedded world's Actor; writes OUT/checkpoint.json and OUT/metrics.jsonl.")
+  .argument("<role>", "actor (the Editor does not train yet)")
+  .option("--dataset <file>", "training scene graphs (a data set file)")
+  .option("--format <format>", "laion-sg | geneval | t2i-compbench | dsg | text")
+  .option("--synthetic <n>", "train on N seeded synthetic LAION-SG-format graphs of 5-8 objects instead")
+  .option("--steps <n>", "optimisation steps", "40")
+  .option("--group-size <n>", "candidate instructions sampled per state (G)", "8")
+  .option("--states-per-step <n>", "loop states per step", "8")
+  .option("--seed <n>", "the same seed, data and options give the same checkpoint", "1")
+  .option("--init <policy>", "uniform | heuristic | a checkpoint.json", "heuristic")
+  .option("--reward-from <reader>", "checker (the loop's, as deployed) | scorer (the world's oracle)", "checker")
+  .requiredOption("--out <dir>", "where to write checkpoint.json and metrics.jsonl")
+  .option("--json", "print a JSON summary")
+  .action(trainCommand);
 
 const backends = program
   .command("backends")

@@ -1,15 +1,14 @@
 import { z } from "zod";
 import { CliError } from "../cli-error";
-import { parseOptions } from "../options";
+import { parseOptions, wholeNumber } from "../options";
 import { resolveCliProfile, resolveCliScorer } from "./run";
 import type { EvaluationProfile } from "../../lib/pipeline/evaluation/profiles";
 import { datasetFormats, DatasetImportError, importDatasetFile, type DatasetFormat } from "../../lib/pipeline/datasets";
 import { describeGrading, evaluate, isEvaluationProfile, summariseEvaluation, type EvaluationProgress, type EvaluationSummary } from "../../lib/pipeline/evaluation";
 import { assertCapabilities, CapabilityError } from "../../lib/pipeline/loop/capabilities";
+import { actorPolicyVector } from "./actor-option";
+import { policyFromVector, SimActor } from "../../lib/pipeline/backends/sim/actor";
 import { allSimBackends, simulatedRoles, simulatorNotice } from "../../lib/pipeline/backends/simulated";
-
-const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
 
 const optionsSchema = z.object({
   dataset: z.string().min(1),
@@ -21,6 +20,7 @@ const optionsSchema = z.object({
   concurrency: wholeNumber(1, 64).optional(),
   seed: wholeNumber(0, 2 ** 32 - 1),
   maxIterations: wholeNumber(1, 50),
+  actor: z.string().min(1).default("heuristic"),
 });
 
 /**
@@ -38,6 +38,8 @@ export async function evalCommand(rawOptions: unknown): Promise<void> {
   const inThread = isEvaluationProfile(options.profile) ? undefined : await resolveCliProfile(options.profile);
   // Who grades the reported figures (the worker-thread profiles bring their own: the world's oracle).
   const grader = inThread ? await resolveCliScorer(options.profile) : undefined;
+  const actorVector = options.actor === "heuristic" ? undefined : await actorPolicyVector(options.actor, (inThread ? inThread.backends : allSimBackends).actor);
+  const loopRoles = inThread && actorVector ? { ...inThread.roles, actor: new SimActor(policyFromVector(actorVector)) } : inThread?.roles;
   // The worker-thread profiles (evaluationProfiles) are the embedded world on every role.
   const backends = inThread ? inThread.backends : allSimBackends;
   if (inThread) {
@@ -71,7 +73,9 @@ export async function evalCommand(rawOptions: unknown): Promise<void> {
   let run;
   try {
     run = await evaluate(items, {
-      ...(inThread ? { createRoles: () => inThread.roles, capabilities: inThread.capabilities, grader } : { profile: options.profile as EvaluationProfile }),
+      ...(inThread
+        ? { createRoles: () => loopRoles!, capabilities: inThread.capabilities, grader }
+        : { profile: options.profile as EvaluationProfile, ...(actorVector ? { profileOptions: { actor: actorVector } } : {}) }),
       concurrency: options.concurrency,
       seed: options.seed,
       settings: { maxIterations: options.maxIterations },
@@ -104,6 +108,7 @@ export async function evalCommand(rawOptions: unknown): Promise<void> {
         profile: options.profile,
         backends,
         simulatedRoles: simulatedRoles(backends),
+        actorPolicy: options.actor,
         ...(inThread ? { promptVersions: inThread.promptVersions } : {}),
         format: options.format,
         dataset: options.dataset,

@@ -2,7 +2,8 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { CliError } from "../cli-error";
-import { parseOptions } from "../options";
+import { parseOptions, wholeNumber } from "../options";
+import { withActorPolicy } from "./actor-option";
 import { createProgress } from "../terminal";
 import { ConfigError } from "../../lib/pipeline/backends/config";
 import { resolveProfileByName, type ResolvedProfile } from "../../lib/pipeline/backends/registry";
@@ -18,9 +19,6 @@ import { simulatedRoles, simulatorNotice } from "../../lib/pipeline/backends/sim
 import { resolveScorerByName } from "../../lib/pipeline/backends/scorer";
 import type { Grader } from "../../lib/pipeline/evaluation/grade";
 
-const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
-
 const optionsSchema = z.object({
   sceneGraph: z.string().optional(),
   out: z.string().optional(),
@@ -29,6 +27,7 @@ const optionsSchema = z.object({
   targetIou: z.coerce.number({ error: "must be a number" }).min(0, "must be between 0 and 1").max(1, "must be between 0 and 1"),
   patience: wholeNumber(1),
   profile: z.string().min(1, "must name a profile").default("sim"),
+  actor: z.string().min(1).default("heuristic"),
   json: z.boolean().optional(),
 });
 type RunOptions = z.infer<typeof optionsSchema>;
@@ -39,7 +38,7 @@ export async function runCommand(prompt: string | undefined, rawOptions: unknown
 
   const outDir = path.resolve(options.out ?? path.join("runs-out", `${new Date().toISOString().replace(/[:.]/g, "-")}-seed${options.seed}`));
   const profile = await resolveCliProfile(options.profile);
-  const roles = profile.roles;
+  const roles = await withActorPolicy(profile.roles, options.actor, profile.backends.actor);
   const progress = createProgress(process.stderr, options.maxIterations);
   let result: LoopResult;
   try {
@@ -127,6 +126,7 @@ async function writeTrajectory(outDir: string, target: SceneGraph, prompt: strin
     settings: { seed: options.seed, maxIterations: options.maxIterations, targetSgIoU: options.targetIou, patience: options.patience,
       profile: profile.name,
       backends: profile.backends,
+      actorPolicy: options.actor,
       promptVersions: profile.promptVersions,
     },
     iterations: result.iterations.map(({ image: _image, ...iteration }, index) => ({ ...iteration, image: path.basename(images[index]!) })),

@@ -7,7 +7,7 @@ import { resolveSettings } from "../loop/engine";
 import type { Roles } from "../roles/types";
 import { evaluateItem } from "./evaluate-item";
 import type { Grader } from "./grade";
-import type { EvaluationProfile } from "./profiles";
+import type { EvaluationProfile, EvaluationProfileOptions } from "./profiles";
 import type { EvaluationItemResult, EvaluationSettings } from "./types";
 import type { WorkerRequest, WorkerResponse } from "./worker";
 
@@ -30,6 +30,8 @@ import type { WorkerRequest, WorkerResponse } from "./worker";
  */
 export interface EvaluateOptions {
   profile?: EvaluationProfile;
+  /** Options of `profile`'s factory in each worker thread (plain JSON: e.g. the sim Actor's policy vector). */
+  profileOptions?: EvaluationProfileOptions;
   createRoles?: () => Roles | Promise<Roles>;
   /** What the back ends of `createRoles` can do (a resolved profile's `capabilities`); `profile` runs are on the embedded world. */
   capabilities?: RoleCapabilities;
@@ -87,7 +89,7 @@ export async function evaluate(items: readonly DatasetItem[], options: EvaluateO
   let failed = 0;
   let next = 0;
 
-  const slots: Slot[] = options.profile ? await startThreads(stats.length, options.profile) : inProcessSlots(stats.length, options.createRoles!, settings);
+  const slots: Slot[] = options.profile ? await startThreads(stats.length, options.profile, options.profileOptions ?? {}) : inProcessSlots(stats.length, options.createRoles!, settings);
   const onAbort = () => slots.forEach((slot) => slot.abort());
   signal?.addEventListener("abort", onAbort, { once: true });
   try {
@@ -150,17 +152,17 @@ export async function evaluate(items: readonly DatasetItem[], options: EvaluateO
   }
 
   /** Start `count` workers; if any fails to start, stop the others and reject. */
-  async function startThreads(count: number, profile: EvaluationProfile): Promise<Slot[]> {
-    const started = await Promise.allSettled(Array.from({ length: count }, () => threadSlot(profile)));
+  async function startThreads(count: number, profile: EvaluationProfile, profileOptions: EvaluationProfileOptions): Promise<Slot[]> {
+    const started = await Promise.allSettled(Array.from({ length: count }, () => threadSlot(profile, profileOptions)));
     const failure = started.find((outcome) => outcome.status === "rejected");
     if (!failure) return started.map((outcome) => (outcome as PromiseFulfilledResult<Slot>).value);
     await Promise.all(started.map((outcome) => (outcome.status === "fulfilled" ? outcome.value.close() : undefined)));
     throw failure.reason;
   }
 
-  function threadSlot(profile: EvaluationProfile): Promise<Slot> {
+  function threadSlot(profile: EvaluationProfile, profileOptions: EvaluationProfileOptions): Promise<Slot> {
     const worker = new Worker(new URL("./worker-bootstrap.mjs", import.meta.url), {
-      workerData: { entry: new URL("./worker.ts", import.meta.url).href, profile },
+      workerData: { entry: new URL("./worker.ts", import.meta.url).href, profile, profileOptions },
     });
     let pending: { resolve: (value: { result: EvaluationItemResult | undefined; busyMs: number }) => void; reject: (error: Error) => void } | undefined;
     let failure: Error | undefined;

@@ -1,4 +1,5 @@
 import { createSimRoles } from "../backends/sim";
+import { policyFromVector } from "../backends/sim/actor";
 import { SimOracleScorer } from "../backends/sim/scorer";
 import type { Roles } from "../roles/types";
 import type { Grader } from "./grade";
@@ -16,12 +17,17 @@ export interface EvaluationRoles {
  * (their roles wait on servers, not on the CPU). The embedded world is graded by its oracle,
  * which reads the record that thread's world keeps of what it drew.
  */
+export interface EvaluationProfileOptions {
+  /** The sim Actor's policy as a vector (backends/sim/actor.ts policyVector); default the hand-tuned one. */
+  actor?: number[];
+}
+
 export const evaluationProfiles = {
-  sim: (): EvaluationRoles => {
-    const roles = createSimRoles();
+  sim: (options: EvaluationProfileOptions = {}): EvaluationRoles => {
+    const roles = createSimRoles(options.actor ? { actor: policyFromVector(options.actor) } : {});
     return { roles, grader: { scorer: new SimOracleScorer(roles.library), scoredBy: "oracle" } };
   },
-} satisfies Record<string, () => EvaluationRoles | Promise<EvaluationRoles>>;
+} satisfies Record<string, (options?: EvaluationProfileOptions) => EvaluationRoles | Promise<EvaluationRoles>>;
 
 export type EvaluationProfile = keyof typeof evaluationProfiles;
 

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { DatasetItem } from "../datasets/types";
 import { evaluateItem } from "./evaluate-item";
-import { evaluationProfiles, isEvaluationProfile } from "./profiles";
+import { evaluationProfiles, isEvaluationProfile, type EvaluationProfileOptions } from "./profiles";
 import type { EvaluationItemResult, EvaluationSettings } from "./types";
 
 /**
@@ -18,12 +18,12 @@ export type WorkerResponse =
   | { type: "fatal"; message: string };
 
 const port = parentPort!;
-const profile: string = (workerData as { profile: string }).profile;
+const { profile, profileOptions } = workerData as { profile: string; profileOptions?: EvaluationProfileOptions };
 const send = (message: WorkerResponse) => port.postMessage(message);
 
 try {
   if (!isEvaluationProfile(profile)) throw new Error(`unknown profile "${profile}"`);
-  const { roles, grader } = await evaluationProfiles[profile]();
+  const { roles, grader } = await evaluationProfiles[profile](profileOptions ?? {});
   let controller: AbortController | undefined;
   port.on("message", async (message: WorkerRequest) => {
     if (message.type === "abort") {
