@@ -10,6 +10,7 @@
  *
  *   npm run bench:train                               5-8 objects, 60 training graphs, 40 steps, 100 held out
  *   npm run bench:train -- --steps 80 --train 120 --held-out 200 --out training-out
+ *   npm run bench:train -- --learning-rate 0.02 --reward-from scorer
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -45,7 +46,9 @@ const heldOut: DatasetItem[] = Array.from({ length: heldOutCount }, (_, index) =
 });
 
 const started = performance.now();
-const config = { ...defaultActorTrainingConfig, steps, seed };
+const rewardFromIndex = process.argv.indexOf("--reward-from");
+const rewardFrom = rewardFromIndex >= 0 && process.argv[rewardFromIndex + 1] === "scorer" ? "scorer" : "checker";
+const config = { ...defaultActorTrainingConfig, steps, seed, rewardFrom, learningRate: option("--learning-rate", defaultActorTrainingConfig.learningRate) } as const;
 const trained = await trainActor(training, config, (row) => {
   if (process.stderr.isTTY) process.stderr.write(`\rtraining step ${row.step + 1}/${steps}  mean reward ${row.meanReward.toFixed(3)}  KL ${row.kl.toFixed(4)}  `);
 });
@@ -75,7 +78,7 @@ const row = (name: string, results: CompletedItemResult[]) => {
   return `${name.padEnd(10)} one-shot ${summary.oneShot.sgIoU.toFixed(3)}  loop ${summary.loop.sgIoU.toFixed(3)}  Entity ${summary.loop.entityIoU.toFixed(3)}  iterations ${summary.meanIterations.toFixed(2)}  (Checker's loop reading ${summary.checkerReported?.loop.sgIoU.toFixed(3)})`;
 };
 const signed = (value: number) => `${value >= 0 ? "+" : ""}${value.toFixed(3)}`;
-console.log(`SIMULATED. Trained ${steps} steps (${config.statesPerStep} states x ${config.groupSize} edits, reward from the ${config.rewardFrom}) on ${trainCount} graphs of ${shape.minObjects}-${shape.maxObjects} objects in ${(trainMs / 1000).toFixed(0)} s.`);
+console.log(`SIMULATED. Trained ${steps} steps (${config.statesPerStep} states x ${config.groupSize} edits, learning rate ${config.learningRate}, reward from the ${config.rewardFrom}) on ${trainCount} graphs of ${shape.minObjects}-${shape.maxObjects} objects in ${(trainMs / 1000).toFixed(0)} s.`);
 console.log(`Held out: ${heldOut.length} other graphs, budget ${maxIterations} iterations, graded by the world's oracle Scorer:`);
 console.log(row("heuristic", heuristic));
 console.log(row("trained", learned));
