@@ -42,7 +42,8 @@ test("a share link opens a read-only viewer in a fresh context, with a link prev
     // Revoke: the link stops working.
     await viewer.revokeButton.click();
     await expect(viewer.shareButton).toHaveText("Share");
-    await shared.goto(new URL(shareUrl).pathname);
+    const revoked = await guest.goto(new URL(shareUrl).pathname);
+    expect(revoked?.status()).toBe(404);
     await expect(shared.error).toContainText(/does not exist or was revoked/i);
   } finally {
     await context.close();
@@ -51,6 +52,8 @@ test("a share link opens a read-only viewer in a fresh context, with a link prev
 
 test("a made-up share token shows a clear message", async ({ page }) => {
   const viewer = new RunViewerPage(page);
-  await viewer.goto("/s/not-a-real-token");
+  const response = await page.goto("/s/not-a-real-token");
+  expect(response?.status()).toBe(404);
   await expect(viewer.error).toContainText(/does not exist or was revoked/i);
+  expect((await page.request.get("/api/share/not-a-real-token")).status()).toBe(404);
 });

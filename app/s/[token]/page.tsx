@@ -1,5 +1,6 @@
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
+import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import { RunViewer } from "@/components/viewer/run-viewer";
 import { getRunByShareToken } from "@/lib/db/runs";
@@ -23,8 +24,10 @@ export async function generateMetadata({ params }: { params: Promise<{ token: st
 export default async function SharedRunPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const run = await getRunByShareToken(token);
+  // Unknown or revoked: HTTP 404 and not-found.tsx, not a 200 page that says "not found".
+  if (!run) notFound();
   const queryClient = new QueryClient();
-  if (run) queryClient.setQueryData(runQueries.shared(token).queryKey, run);
+  queryClient.setQueryData(runQueries.shared(token).queryKey, run);
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <Suspense fallback={<p className="text-slate-700">Loading the run…</p>}>

@@ -156,7 +156,7 @@ export async function trainActor(
 
 /** A loop state: the loop run for `edits` edits with `policy`, its last image and the Checker's reading of it. */
 async function stateFrom(world: ReturnType<typeof createSimRoles>, policy: ActorPolicy, target: SceneGraph, seed: number, edits: number): Promise<State> {
-  const { judge: _judge, ...roles } = { ...world, actor: new SimActor(policy) };
+  const roles = { diffuser: world.diffuser, checker: world.checker, actor: new SimActor(policy), editor: world.editor };
   const result = await runLoop(
     { target, prompt: sceneGraphToPromptText(target), seed, maxIterations: edits + 1, targetSgIoU: 1, patience: edits + 1 },
     { roles, score: sceneGraphMetrics },
