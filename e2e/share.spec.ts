@@ -54,6 +54,12 @@ test("a made-up share token shows a clear message", async ({ page }) => {
   const viewer = new RunViewerPage(page);
   const response = await page.goto("/s/not-a-real-token");
   expect(response?.status()).toBe(404);
+  // Security headers, with no referrer on share pages.
+  const headers = response!.headers();
+  expect(headers["x-content-type-options"]).toBe("nosniff");
+  expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(headers["referrer-policy"]).toBe("no-referrer");
+  expect(headers["x-powered-by"]).toBeUndefined();
   await expect(viewer.error).toContainText(/does not exist or was revoked/i);
   expect((await page.request.get("/api/share/not-a-real-token")).status()).toBe(404);
 });
