@@ -11,6 +11,7 @@
  *   npm run bench:train                               5-8 objects, 60 training graphs, 40 steps, 100 held out
  *   npm run bench:train -- --steps 80 --train 120 --held-out 200 --out training-out
  *   npm run bench:train -- --learning-rate 0.02 --reward-from scorer
+ *   npm run bench:train -- --init-uniform     start from the uniform policy (and show its score too)
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -22,7 +23,7 @@ import { categoryOf, type DatasetItem } from "../lib/pipeline/datasets/types";
 import { evaluate, pairedBootstrap, mulberry32, summariseEvaluation } from "../lib/pipeline/evaluation";
 import type { CompletedItemResult } from "../lib/pipeline/evaluation/types";
 import { sceneGraphToPromptText } from "../lib/pipeline/scene-graph/prompt-text";
-import { defaultActorTrainingConfig, trainActor } from "../lib/pipeline/training/actor-trainer";
+import { defaultActorTrainingConfig, initialVector, trainActor } from "../lib/pipeline/training/actor-trainer";
 import { actorCheckpoint } from "../lib/pipeline/training/checkpoint";
 
 const option = (name: string, fallback: number) => {
@@ -48,7 +49,8 @@ const heldOut: DatasetItem[] = Array.from({ length: heldOutCount }, (_, index) =
 const started = performance.now();
 const rewardFromIndex = process.argv.indexOf("--reward-from");
 const rewardFrom = rewardFromIndex >= 0 && process.argv[rewardFromIndex + 1] === "scorer" ? "scorer" : "checker";
-const config = { ...defaultActorTrainingConfig, steps, seed, rewardFrom, learningRate: option("--learning-rate", defaultActorTrainingConfig.learningRate) } as const;
+const init = process.argv.includes("--init-uniform") ? "uniform" : "heuristic";
+const config = { ...defaultActorTrainingConfig, steps, seed, rewardFrom, init, learningRate: option("--learning-rate", defaultActorTrainingConfig.learningRate) } as const;
 const trained = await trainActor(training, config, (row) => {
   if (process.stderr.isTTY) process.stderr.write(`\rtraining step ${row.step + 1}/${steps}  mean reward ${row.meanReward.toFixed(3)}  KL ${row.kl.toFixed(4)}  `);
 });
@@ -68,6 +70,8 @@ async function evaluatePolicy(policy: ActorPolicy) {
 }
 
 const heuristic = await evaluatePolicy(defaultActorPolicy);
+// Trained from the uniform policy: also show where it started, so learning itself is visible.
+const start = init === "uniform" ? await evaluatePolicy(policyFromVector(initialVector("uniform"))) : undefined;
 const learned = await evaluatePolicy(policyFromVector(trained.vector));
 const byId = new Map(heuristic.map((result) => [result.id, result]));
 const paired = learned.filter((result) => byId.has(result.id));
@@ -81,6 +85,13 @@ const signed = (value: number) => `${value >= 0 ? "+" : ""}${value.toFixed(3)}`;
 console.log(`SIMULATED. Trained ${steps} steps (${config.statesPerStep} states x ${config.groupSize} edits, learning rate ${config.learningRate}, reward from the ${config.rewardFrom}) on ${trainCount} graphs of ${shape.minObjects}-${shape.maxObjects} objects in ${(trainMs / 1000).toFixed(0)} s.`);
 console.log(`Held out: ${heldOut.length} other graphs, budget ${maxIterations} iterations, graded by the world's oracle Scorer:`);
 console.log(row("heuristic", heuristic));
+if (start) console.log(row("uniform", start));
 console.log(row("trained", learned));
+if (start) {
+  const startById = new Map(start.map((result) => [result.id, result]));
+  const pairedStart = learned.filter((result) => startById.has(result.id));
+  const fromStart = pairedBootstrap(pairedStart.map((result) => result.loop.sgIoU - startById.get(result.id)!.loop.sgIoU), 2000, mulberry32(seed));
+  console.log(`trained - uniform (its start), loop SG-IoU by the Scorer: ${signed(fromStart.mean)} [${signed(fromStart.low)}, ${signed(fromStart.high)}]`);
+}
 console.log(`trained - heuristic, loop SG-IoU by the Scorer: ${signed(difference.mean)} [${signed(difference.low)}, ${signed(difference.high)}] (n=${paired.length}; by the Checker: ${signed(checkerDifference.mean)} [${signed(checkerDifference.low)}, ${signed(checkerDifference.high)}])`);
 console.log(`trained parameters: ${trained.vector.map((value) => value.toFixed(3)).join(", ")}`);
