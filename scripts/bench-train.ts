@@ -73,10 +73,16 @@ const heuristic = await evaluatePolicy(defaultActorPolicy);
 // Trained from the uniform policy: also show where it started, so learning itself is visible.
 const start = init === "uniform" ? await evaluatePolicy(policyFromVector(initialVector("uniform"))) : undefined;
 const learned = await evaluatePolicy(policyFromVector(trained.vector));
-const byId = new Map(heuristic.map((result) => [result.id, result]));
-const paired = learned.filter((result) => byId.has(result.id));
-const difference = pairedBootstrap(paired.map((result) => result.loop.sgIoU - byId.get(result.id)!.loop.sgIoU), 2000, mulberry32(seed));
-const checkerDifference = pairedBootstrap(paired.map((result) => result.checkerReported!.loop.sgIoU - byId.get(result.id)!.checkerReported!.loop.sgIoU), 2000, mulberry32(seed));
+/** Paired per-item difference a - b of a reading's loop SG-IoU, with a bootstrap interval. */
+const pairedGain = (a: CompletedItemResult[], b: CompletedItemResult[], reading: (result: CompletedItemResult) => number) => {
+  const byId = new Map(b.map((result) => [result.id, result]));
+  const paired = a.filter((result) => byId.has(result.id));
+  return { n: paired.length, ...pairedBootstrap(paired.map((result) => reading(result) - reading(byId.get(result.id)!)), 2000, mulberry32(seed)) };
+};
+const byScorer = (result: CompletedItemResult) => result.loop.sgIoU;
+const byChecker = (result: CompletedItemResult) => result.checkerReported!.loop.sgIoU;
+const difference = pairedGain(learned, heuristic, byScorer);
+const checkerDifference = pairedGain(learned, heuristic, byChecker);
 const row = (name: string, results: CompletedItemResult[]) => {
   const summary = summariseEvaluation(results);
   return `${name.padEnd(10)} one-shot ${summary.oneShot.sgIoU.toFixed(3)}  loop ${summary.loop.sgIoU.toFixed(3)}  Entity ${summary.loop.entityIoU.toFixed(3)}  iterations ${summary.meanIterations.toFixed(2)}  (Checker's loop reading ${summary.checkerReported?.loop.sgIoU.toFixed(3)})`;
@@ -88,10 +94,8 @@ console.log(row("heuristic", heuristic));
 if (start) console.log(row("uniform", start));
 console.log(row("trained", learned));
 if (start) {
-  const startById = new Map(start.map((result) => [result.id, result]));
-  const pairedStart = learned.filter((result) => startById.has(result.id));
-  const fromStart = pairedBootstrap(pairedStart.map((result) => result.loop.sgIoU - startById.get(result.id)!.loop.sgIoU), 2000, mulberry32(seed));
+  const fromStart = pairedGain(learned, start, byScorer);
   console.log(`trained - uniform (its start), loop SG-IoU by the Scorer: ${signed(fromStart.mean)} [${signed(fromStart.low)}, ${signed(fromStart.high)}]`);
 }
-console.log(`trained - heuristic, loop SG-IoU by the Scorer: ${signed(difference.mean)} [${signed(difference.low)}, ${signed(difference.high)}] (n=${paired.length}; by the Checker: ${signed(checkerDifference.mean)} [${signed(checkerDifference.low)}, ${signed(checkerDifference.high)}])`);
+console.log(`trained - heuristic, loop SG-IoU by the Scorer: ${signed(difference.mean)} [${signed(difference.low)}, ${signed(difference.high)}] (n=${difference.n}; by the Checker: ${signed(checkerDifference.mean)} [${signed(checkerDifference.low)}, ${signed(checkerDifference.high)}])`);
 console.log(`trained parameters: ${trained.vector.map((value) => value.toFixed(3)).join(", ")}`);

@@ -6,8 +6,7 @@ import type { EvaluationProfile } from "../../lib/pipeline/evaluation/profiles";
 import { datasetFormats, DatasetImportError, importDatasetFile, type DatasetFormat } from "../../lib/pipeline/datasets";
 import { describeGrading, evaluate, isEvaluationProfile, summariseEvaluation, type EvaluationProgress, type EvaluationSummary } from "../../lib/pipeline/evaluation";
 import { assertCapabilities, CapabilityError } from "../../lib/pipeline/loop/capabilities";
-import { actorPolicyVector } from "./actor-option";
-import { policyFromVector, SimActor } from "../../lib/pipeline/backends/sim/actor";
+import { actorPolicyVector, withActorPolicy } from "./actor-option";
 import { allSimBackends, simulatedRoles, simulatorNotice } from "../../lib/pipeline/backends/simulated";
 
 const optionsSchema = z.object({
@@ -38,8 +37,9 @@ export async function evalCommand(rawOptions: unknown): Promise<void> {
   const inThread = isEvaluationProfile(options.profile) ? undefined : await resolveCliProfile(options.profile);
   // Who grades the reported figures (the worker-thread profiles bring their own: the world's oracle).
   const grader = inThread ? await resolveCliScorer(options.profile) : undefined;
-  const actorVector = options.actor === "heuristic" ? undefined : await actorPolicyVector(options.actor, (inThread ? inThread.backends : allSimBackends).actor);
-  const loopRoles = inThread && actorVector ? { ...inThread.roles, actor: new SimActor(policyFromVector(actorVector)) } : inThread?.roles;
+  // --actor: in this thread the roles change; worker threads get the policy as a vector.
+  const loopRoles = inThread ? await withActorPolicy(inThread.roles, options.actor, inThread.backends.actor) : undefined;
+  const actorVector = !inThread && options.actor !== "heuristic" ? await actorPolicyVector(options.actor, allSimBackends.actor) : undefined;
   // The worker-thread profiles (evaluationProfiles) are the embedded world on every role.
   const backends = inThread ? inThread.backends : allSimBackends;
   if (inThread) {

@@ -7,6 +7,7 @@ import type { LoopEvent, RoleProgressEvent } from "../pipeline/loop/events";
 import type { IterationRecord, ScoreFunction } from "../pipeline/loop/types";
 import { sceneGraphMetrics } from "../pipeline/metrics/scene-graph-iou";
 import { RoleError } from "../pipeline/roles/errors";
+import type { RasterImage } from "../pipeline/image/raster";
 import type { Roles } from "../pipeline/roles/types";
 import { checkerGrade, gradeImage, selfGraded } from "../pipeline/evaluation/grade";
 import { judgeKeptImages } from "../pipeline/evaluation/judge-kept";
@@ -259,9 +260,15 @@ export class RunWorker {
     const grader = resolved.grader ?? selfGraded;
     const redact = resolved.redact ?? ((text: string) => text);
     const item = { target: run.target, prompt: run.prompt, format };
-    const stored = async (iteration: RunDetail["iterations"][number]) => {
-      const png = await readImage(iteration.imageId);
-      return png ? decodeImage(png) : undefined;
+    // Each kept image is read and decoded once, for the Scorer and the Judge both.
+    const decoded = new Map<string, Promise<RasterImage | undefined>>();
+    const stored = (iteration: RunDetail["iterations"][number]) => {
+      let image = decoded.get(iteration.imageId);
+      if (!image) {
+        image = readImage(iteration.imageId).then((png) => (png ? decodeImage(png) : undefined));
+        decoded.set(iteration.imageId, image);
+      }
+      return image;
     };
     const gradeOf = async (iteration: RunDetail["iterations"][number]) => {
       const image = await stored(iteration);
@@ -273,9 +280,9 @@ export class RunWorker {
     const oneShot = await gradeOf(first);
     const loop = best.index === 0 ? oneShot : await gradeOf(best);
     const image = async (iteration: RunDetail["iterations"][number]) => {
-      const decoded = await stored(iteration);
-      if (!decoded) throw new Error("the stored image is missing");
-      return decoded;
+      const found = await stored(iteration);
+      if (!found) throw new Error("the stored image is missing");
+      return found;
     };
     const judges = await judgeKeptImages(resolved.roles.judge, run.prompt, run.settings.seed, { oneShot: () => image(first), best: () => image(best), bestIndex: best.index }, resolved.capabilities ? { capabilities: resolved.capabilities } : {});
     return { judges: { ...judges, warnings: judges.warnings.map(redact) }, grades: { oneShot, loop, scoredBy: grader.scoredBy } };
