@@ -17,14 +17,19 @@ const freePort = () =>
 process.env.E2E_PORT ??= freePort();
 process.env.E2E_A1111_PORT ??= freePort();
 process.env.E2E_VLM_PORT ??= freePort();
+// A second app server with access control on (RIG_AUTH_TOKEN), its own database, and small rate limits.
+process.env.E2E_GUARDED_PORT ??= freePort();
+process.env.E2E_AUTH_TOKEN ??= "e2e-access-token-0123456789abcdef";
 // The "vlm" profile's key: set for the app server and the fake VLM, and looked for in what the browser gets.
 process.env.E2E_VLM_KEY ??= "sk-e2e-sentinel-0123456789abcdef";
 process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), "rig-e2e-"));
+process.env.E2E_GUARDED_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), "rig-e2e-guarded-"));
 
 const port = Number(process.env.E2E_PORT);
 const a1111 = `http://127.0.0.1:${process.env.E2E_A1111_PORT}`;
 const vlm = `http://127.0.0.1:${process.env.E2E_VLM_PORT}`;
 const dataDir = process.env.E2E_DATA_DIR;
+const guardedDataDir = process.env.E2E_GUARDED_DATA_DIR;
 /**
  * Back-end profiles of the e2e server: "sim" (built in, the default) and "remote", whose Checker is
  * a VLM server that does not exist, with a key variable nobody sets: the forms show its back ends
@@ -116,19 +121,38 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
-      // A keep-alive longer than Node's 5 s default: the request fixture reuses a socket that sat idle
-      // through a long browser step, and a server closing it at that moment made a POST fail with
-      // ECONNRESET (the Cancel test's cleanup, once in CI).
-      command: `npm run -s db:migrate && ${build}npx next start -p ${port} -H 127.0.0.1 --keepAliveTimeout 75000`,
+      // The product's own server (bin/server.ts: security headers, access control, rate limits),
+      // as `npm start` runs it. The suite is one client making hundreds of writes a minute.
+      command: `npm run -s db:migrate && ${build}npx tsx bin/server.ts`,
       url: baseURL,
       timeout: 300_000,
       reuseExistingServer: false,
       stdout: "ignore",
       stderr: "pipe",
       env: {
+        RIG_PORT: String(port),
         RIG_DATA_DIR: dataDir,
         DATABASE_URL: `file:${path.join(dataDir, "rig.db")}`,
         RIG_CONFIG: rigConfig,
+        RIG_RATE_LIMIT_WRITES: "100000",
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+    },
+    {
+      // Started after the first server's build (Playwright starts web servers in order).
+      command: "npm run -s db:migrate && npx tsx bin/server.ts",
+      url: `http://127.0.0.1:${process.env.E2E_GUARDED_PORT}/signin`,
+      timeout: 300_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: {
+        RIG_PORT: process.env.E2E_GUARDED_PORT,
+        RIG_AUTH_TOKEN: process.env.E2E_AUTH_TOKEN,
+        RIG_DATA_DIR: guardedDataDir,
+        DATABASE_URL: `file:${path.join(guardedDataDir, "rig.db")}`,
+        RIG_RATE_LIMIT_WRITES: "30",
+        RIG_RATE_LIMIT_SIGNIN: "20",
         NEXT_TELEMETRY_DISABLED: "1",
       },
     },

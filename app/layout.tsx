@@ -1,8 +1,11 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { SignOutButton } from "@/components/access/sign-in-form";
 import { Providers } from "@/components/providers";
+import { serverAccess } from "@/lib/server/config";
+import { openSession, SESSION_COOKIE } from "@/lib/server/session";
 import "./globals.css";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -27,7 +30,14 @@ async function requestOrigin(): Promise<URL | undefined> {
   }
 }
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/** True when the server has access control and this browser holds a valid session. */
+async function signedIn(): Promise<boolean> {
+  const token = serverAccess().authToken;
+  if (!token) return false;
+  return (await openSession((await cookies()).get(SESSION_COOKIE)?.value, token)) !== null;
+}
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body className="min-h-screen">
@@ -40,10 +50,11 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               rl-rig
             </Link>
             <span className="text-sm text-slate-600">Generate · Reflect · Edit</span>
-            <nav aria-label="Main" className="ml-auto text-sm">
+            <nav aria-label="Main" className="ml-auto flex gap-4 text-sm">
               <Link href="/evals" className="text-blue-700 hover:underline">
                 Evaluations
               </Link>
+              {(await signedIn()) ? <SignOutButton /> : null}
             </nav>
           </div>
         </header>

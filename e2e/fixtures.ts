@@ -36,12 +36,16 @@ export async function createFinishedRun(request: APIRequestContext, input = MULT
 }
 
 export const test = base.extend<{ home: HomePage; viewer: RunViewerPage }>({
-  // Any uncaught error in the page (a hydration mismatch, a failed render) fails the test.
+  // Any uncaught error in the page (a hydration mismatch, a failed render) fails the test, and so
+  // does anything the Content-Security-Policy blocked (a script without the nonce, say).
   page: async ({ page }, use) => {
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error" && /Content Security Policy|Refused to (load|execute|apply|connect|evaluate|frame)/i.test(message.text())) errors.push(`CSP: ${message.text()}`);
+    });
     await use(page);
-    expect(errors, "uncaught errors in the page").toEqual([]);
+    expect(errors, "uncaught errors or CSP violations in the page").toEqual([]);
   },
   home: async ({ page }, use) => {
     await use(new HomePage(page));

@@ -57,7 +57,17 @@ test("a made-up share token shows a clear message", async ({ page }) => {
   // Security headers, with no referrer on share pages.
   const headers = response!.headers();
   expect(headers["x-content-type-options"]).toBe("nosniff");
-  expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+  const csp = headers["content-security-policy"] ?? "";
+  expect(csp).toContain("frame-ancestors 'none'");
+  // Scripts only with this response's nonce, which Next.js put on each of its own scripts.
+  const scriptSources = /script-src ([^;]*)/.exec(csp)?.[1] ?? "";
+  expect(scriptSources).toMatch(/'nonce-[A-Za-z0-9+/=]{16,}'/);
+  expect(scriptSources).not.toContain("unsafe-inline");
+  const nonce = /'nonce-([^']+)'/.exec(scriptSources)?.[1] ?? "";
+  // Every script tag the server sent carries it (scripts those load need none: 'strict-dynamic').
+  const scriptTags = (await response!.text()).match(/<script\b[^>]*>/g) ?? [];
+  expect(scriptTags.length).toBeGreaterThan(0);
+  for (const tag of scriptTags) expect(tag).toContain(`nonce="${nonce}"`);
   expect(headers["referrer-policy"]).toBe("no-referrer");
   expect(headers["x-powered-by"]).toBeUndefined();
   await expect(viewer.error).toContainText(/does not exist or was revoked/i);

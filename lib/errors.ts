@@ -3,10 +3,12 @@
  * `bad_request:input`), an HTTP status derived from the kind, and an `expose` flag. Only exposed
  * messages reach clients; anything else becomes a generic 500 whose details stay in the logs.
  */
-export type ErrorKind = "bad_request" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "internal";
+export type ErrorKind = "bad_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "internal";
 
 const statusByKind: Record<ErrorKind, number> = {
   bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,

@@ -119,7 +119,9 @@ function runStep(label: string, command: string, args: string[], env: NodeJS.Pro
 
 async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
   const port = await freePort();
-  const child = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  // The product's server (bin/server.ts); the benchmark is one client making many writes.
+  const serverEnv = { ...env, RIG_PORT: String(port), RIG_HOST: "127.0.0.1", RIG_RATE_LIMIT_WRITES: "1000000" };
+  const child = spawn("npx", ["tsx", "bin/server.ts"], { cwd: root, env: serverEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   const server: Server = { baseUrl: `http://127.0.0.1:${port}`, child, output: [] };
   for (const stream of ["stdout", "stderr"] as const) {
     let rest = "";
@@ -129,7 +131,7 @@ async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
       for (const line of lines) server.output.push({ at: Date.now(), stream, line });
     });
   }
-  log(`starting next start on port ${port}`);
+  log(`starting bin/server.ts on port ${port}`);
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the server exited (code ${child.exitCode}):\n${server.output.map((entry) => entry.line).join("\n")}`);
