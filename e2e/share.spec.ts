@@ -4,8 +4,10 @@ import { RunViewerPage } from "./pages/run-viewer-page";
 test("a share link opens a read-only viewer in a fresh context, with a link preview; revoking it closes it", async ({ browser, request, viewer }, testInfo) => {
   const runId = await createFinishedRun(request);
   await viewer.goto(`/runs/${runId}`);
+  await viewer.page.getByTestId("share-expiry").selectOption({ label: "in 7 days" });
   await viewer.shareButton.click();
   await expect(viewer.shareUrl).toHaveValue(/\/s\/[A-Za-z0-9_-]{43}$/);
+  await expect(viewer.page.getByTestId("share-expires")).toHaveText(/^expires \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
   const shareUrl = await viewer.shareUrl.inputValue();
   await expect(viewer.revokeButton).toBeVisible();
 
@@ -44,7 +46,7 @@ test("a share link opens a read-only viewer in a fresh context, with a link prev
     await expect(viewer.shareButton).toHaveText("Share");
     const revoked = await guest.goto(new URL(shareUrl).pathname);
     expect(revoked?.status()).toBe(404);
-    await expect(shared.error).toContainText(/does not exist or was revoked/i);
+    await expect(shared.error).toContainText(/does not exist, was revoked or has expired/i);
   } finally {
     await context.close();
   }
@@ -70,6 +72,6 @@ test("a made-up share token shows a clear message", async ({ page }) => {
   for (const tag of scriptTags) expect(tag).toContain(`nonce="${nonce}"`);
   expect(headers["referrer-policy"]).toBe("no-referrer");
   expect(headers["x-powered-by"]).toBeUndefined();
-  await expect(viewer.error).toContainText(/does not exist or was revoked/i);
+  await expect(viewer.error).toContainText(/does not exist, was revoked or has expired/i);
   expect((await page.request.get("/api/share/not-a-real-token")).status()).toBe(404);
 });

@@ -108,6 +108,23 @@ describe("sharing", () => {
   });
 });
 
+describe("sharing with an expiry", () => {
+  it("takes expiresInDays and refuses a lifetime out of range with a 400 naming the field", async () => {
+    const id = await createOne();
+    const post = (body: unknown) => shareRun(new Request(`${base}/`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } }), params({ id }));
+    const before = Date.now();
+    const shared = (await (await post({ expiresInDays: 7 })).json()) as { expiresAt: string };
+    const lifetime = Date.parse(shared.expiresAt) - before;
+    expect(lifetime).toBeGreaterThan(7 * 86_400_000 - 60_000);
+    expect(lifetime).toBeLessThan(7 * 86_400_000 + 60_000);
+    for (const body of [{ expiresInDays: 0 }, { expiresInDays: 366 }, { expiresInDays: 1.5 }, { expires: 3 }]) {
+      const response = await post(body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe("bad_request:body");
+    }
+  });
+});
+
 describe("POST /api/runs/[id]/cancel", () => {
   it("cancels a queued run", async () => {
     const id = await createOne();

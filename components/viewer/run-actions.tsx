@@ -1,16 +1,26 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useId } from "react";
+import { useId, useState } from "react";
 import type { RunDetail } from "@/lib/schemas/run";
 import { cancelRun, revokeShare, runQueries, shareRun } from "@/lib/viewer/run-queries";
+import { formatDateTime } from "@/lib/viewer/format";
 import { applyRunStreamEvent, isLive } from "@/lib/viewer/run-stream";
 import { useOrigin } from "./use-origin";
 
-/** The run's share link as a path (`/s/<token>`), or null; seeded by the server page, kept in the query cache. */
+/** The run's share link as a path (`/s/<token>`) and its expiry, or nulls; seeded by the server page, kept in the query cache. */
 export interface ShareState {
   url: string | null;
+  expiresAt: string | null;
 }
+
+/** Choices for a link's lifetime, in days; "" is until revoked. */
+const SHARE_LIFETIMES = [
+  { value: "", label: "never" },
+  { value: "1", label: "in 1 day" },
+  { value: "7", label: "in 7 days" },
+  { value: "30", label: "in 30 days" },
+] as const;
 
 /**
  * The controls that change data, for the owner's viewer only: Cancel while the run is live,
@@ -23,7 +33,8 @@ export function RunActions({ run }: { run: RunDetail }) {
   const shareKey = runQueries.share(run.id);
   const origin = useOrigin();
   // The run detail does not carry the share link: the server page seeds it, the mutations update it.
-  const share = useQuery<ShareState>({ queryKey: shareKey, queryFn: () => ({ url: null }), staleTime: Infinity, gcTime: Infinity });
+  const share = useQuery<ShareState>({ queryKey: shareKey, queryFn: () => ({ url: null, expiresAt: null }), staleTime: Infinity, gcTime: Infinity });
+  const [lifetime, setLifetime] = useState<string>("");
 
   const cancel = useMutation({
     mutationFn: () => cancelRun(run.id),
@@ -33,12 +44,12 @@ export function RunActions({ run }: { run: RunDetail }) {
     },
   });
   const create = useMutation({
-    mutationFn: () => shareRun(run.id),
-    onSuccess: (response) => queryClient.setQueryData<ShareState>(shareKey, { url: response.url }),
+    mutationFn: () => shareRun(run.id, lifetime === "" ? {} : { expiresInDays: Number(lifetime) }),
+    onSuccess: (response) => queryClient.setQueryData<ShareState>(shareKey, { url: response.url, expiresAt: response.expiresAt }),
   });
   const revoke = useMutation({
     mutationFn: () => revokeShare(run.id),
-    onSuccess: () => queryClient.setQueryData<ShareState>(shareKey, { url: null }),
+    onSuccess: () => queryClient.setQueryData<ShareState>(shareKey, { url: null, expiresAt: null }),
   });
 
   const sharePath = share.data?.url ?? null;
@@ -56,6 +67,16 @@ export function RunActions({ run }: { run: RunDetail }) {
         <button type="button" data-testid="share-run" onClick={() => create.mutate()} disabled={create.isPending} className="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-100 disabled:opacity-60">
           {shareUrl ? "Share link" : create.isPending ? "Creating link…" : "Share"}
         </button>
+        <label className="flex items-center gap-1 text-sm text-slate-800">
+          Link expires
+          <select data-testid="share-expiry" value={lifetime} onChange={(event) => setLifetime(event.target.value)} className="rounded border border-slate-300 bg-white px-1 py-1 text-sm">
+            {SHARE_LIFETIMES.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </label>
         {shareUrl ? (
           <button type="button" data-testid="revoke-share" onClick={() => revoke.mutate()} disabled={revoke.isPending} className="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-100 disabled:opacity-60">
             {revoke.isPending ? "Revoking…" : "Revoke link"}
@@ -71,6 +92,9 @@ export function RunActions({ run }: { run: RunDetail }) {
           <button type="button" onClick={() => void navigator.clipboard?.writeText(shareUrl)} className="rounded border border-slate-300 bg-white px-2 py-1 text-xs hover:bg-slate-100">
             Copy
           </button>
+          <span data-testid="share-expires" className="text-slate-700">
+            {share.data?.expiresAt ? `expires ${formatDateTime(share.data.expiresAt)}` : "until revoked"}
+          </span>
         </div>
       ) : revoke.isSuccess ? (
         <p className="text-sm text-slate-700" role="status">

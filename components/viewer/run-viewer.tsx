@@ -88,7 +88,7 @@ export function RunViewer({ source }: { source: RunSource }) {
     return (
       <div role="alert" data-testid="viewer-error" className="rounded-lg border border-red-200 bg-red-50 p-4 text-red-900">
         <h1 className="text-lg font-semibold">{readOnly ? "This link does not open a run" : notFound ? "Run not found" : "Could not load the run"}</h1>
-        <p className="mt-1">{readOnly && notFound ? "The share link does not exist or was revoked." : run.error?.message}</p>
+        <p className="mt-1">{readOnly && notFound ? "The share link does not exist, was revoked or has expired." : run.error?.message}</p>
         {readOnly ? null : (
           <Link href="/" className="mt-2 inline-block text-blue-800 underline">
             Back to all runs

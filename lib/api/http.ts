@@ -30,13 +30,28 @@ export async function handle(work: () => Promise<Response>): Promise<Response> {
   }
 }
 
-/** The request's JSON body: 413 when too large, 400 when not JSON. */
+/** The request's JSON body: 413 when too large, 400 when empty or not JSON. */
 export async function readJsonBody(request: Request): Promise<unknown> {
+  const text = await readBodyText(request);
+  if (text.trim() === "") throw new AppError("bad_request:json", "the request body is empty; send a JSON object");
+  return parseJson(text);
+}
+
+/** Like readJsonBody, for endpoints whose body is optional: undefined when there is none. */
+export async function readOptionalJsonBody(request: Request): Promise<unknown> {
+  const text = await readBodyText(request);
+  return text.trim() === "" ? undefined : parseJson(text);
+}
+
+async function readBodyText(request: Request): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw tooLarge();
   const text = await request.text();
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw tooLarge();
-  if (text.trim() === "") throw new AppError("bad_request:json", "the request body is empty; send a JSON object");
+  return text;
+}
+
+function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -5,7 +5,7 @@ import { db } from "./client";
 import { createEvaluation } from "./evaluations";
 import { claimNextRun, commitIteration, finishRun, markRunningRunsInterrupted, recordRunBackends, type StoredIteration } from "./run-execution";
 import { parseSceneGraphInput } from "../pipeline/scene-graph/parse-input";
-import { createRun, getRunByShareToken, getRunDetail, listRuns, revokeShare, shareRun } from "./runs";
+import { createRun, getRunByShareToken, getRunDetail, getShareLink, listRuns, revokeShare, shareRun } from "./runs";
 import { useTestDatabase } from "./test-support";
 
 useTestDatabase();
@@ -114,6 +114,29 @@ describe("runs data layer", () => {
     expect(again.token).not.toBe(share.token);
     expect(await getRunByShareToken("x".repeat(43))).toBeNull();
     expect(await getRunByShareToken("short")).toBeNull();
+  });
+
+  it("lets a share link expire, renews a live link's expiry, and replaces an expired link", async () => {
+    const { id } = await newRun("expiring share");
+    const now = new Date("2026-12-07T12:00:00Z");
+    const day = 24 * 60 * 60 * 1000;
+    const link = await shareRun(id, { expiresInDays: 1 }, now);
+    expect(link.expiresAt).toBe("2026-12-08T12:00:00.000Z");
+    expect((await getRunByShareToken(link.token, new Date(now.getTime() + day - 1000)))?.id).toBe(id);
+    expect(await getRunByShareToken(link.token, new Date(now.getTime() + day))).toBeNull();
+
+    const renewed = await shareRun(id, { expiresInDays: 7 }, new Date(now.getTime() + day / 2));
+    expect(renewed.token, "a live link keeps its token").toBe(link.token);
+    expect(renewed.expiresAt).toBe("2026-12-15T00:00:00.000Z");
+    expect(await shareRun(id, {}, new Date(now.getTime() + day)), "sharing again keeps the expiry").toEqual(renewed);
+
+    const later = new Date(now.getTime() + 30 * day);
+    expect(await getShareLink(id, later), "the owner sees no live link").toBeNull();
+    const fresh = await shareRun(id, {}, later);
+    expect(fresh.token).not.toBe(link.token);
+    expect(fresh.expiresAt).toBeNull();
+    expect(await getRunByShareToken(link.token, later)).toBeNull();
+    expect((await getRunByShareToken(fresh.token, later))?.id).toBe(id);
   });
 
   it("claims the oldest waiting run atomically and marks stale running runs interrupted", async () => {

@@ -106,10 +106,15 @@ function searchWhere(text: string | undefined) {
   return { AND: fragments.map((fragment) => ({ promptSearch: { contains: fragment } })) };
 }
 
-/** The shared run behind a token, or null when the token is unknown, revoked or malformed. */
-export async function getRunByShareToken(token: string): Promise<RunDetail | null> {
+/** A link with no expiry, or one still in the future at `now`. */
+function liveShareWhere(now: Date) {
+  return { OR: [{ shareExpiresAt: null }, { shareExpiresAt: { gt: now } }] };
+}
+
+/** The shared run behind a token, or null when the token is unknown, revoked, expired or malformed. */
+export async function getRunByShareToken(token: string, now = new Date()): Promise<RunDetail | null> {
   if (!shareTokenSchema.safeParse(token).success) return null;
-  const row = await db().run.findUnique({ where: { shareToken: token }, include: { iterations: { orderBy: { index: "asc" } } } });
+  const row = await db().run.findFirst({ where: { shareToken: token, ...liveShareWhere(now) }, include: { iterations: { orderBy: { index: "asc" } } } });
   return row ? toRunDetail(row, row.iterations) : null;
 }
 
@@ -117,29 +122,50 @@ export function shareUrl(token: string): string {
   return `/s/${token}`;
 }
 
-/** The run's share link, made on first use (256 random bits); sharing again returns the same link. */
-export async function shareRun(id: string): Promise<{ token: string; url: string }> {
+export interface ShareLink {
+  token: string;
+  url: string;
+  /** ISO time the link stops working, or null: until revoked. */
+  expiresAt: string | null;
+}
+
+function toShareLink(token: string, expiresAt: Date | null): ShareLink {
+  return { token, url: shareUrl(token), expiresAt: expiresAt?.toISOString() ?? null };
+}
+
+/**
+ * The run's share link (256 random bits), made on first use; sharing again returns the same link.
+ * `expiresInDays` sets (or, on a live link, resets) when it stops working; omitted, a new link
+ * never expires and a live one keeps its expiry. An expired link is replaced by a new token.
+ */
+export async function shareRun(id: string, options: { expiresInDays?: number } = {}, now = new Date()): Promise<ShareLink> {
   if (!runIdSchema.safeParse(id).success) throw new AppError("not_found:run", `no run with id "${id}"`);
   const client = db();
-  const existing = await client.run.findUnique({ where: { id }, select: { shareToken: true } });
+  const existing = await client.run.findUnique({ where: { id }, select: { shareToken: true, shareExpiresAt: true } });
   if (!existing) throw new AppError("not_found:run", `no run with id "${id}"`);
-  if (existing.shareToken) return { token: existing.shareToken, url: shareUrl(existing.shareToken) };
-  const token = randomBytes(32).toString("base64url");
-  // Conditional on "not shared yet", so two concurrent shares cannot leave two different links.
-  const { count } = await client.run.updateMany({ where: { id, shareToken: null }, data: { shareToken: token, sharedAt: new Date() } });
-  if (count === 0) return shareRun(id);
-  return { token, url: shareUrl(token) };
+  const expiresAt = options.expiresInDays === undefined ? undefined : new Date(now.getTime() + options.expiresInDays * 24 * 60 * 60 * 1000);
+  const live = existing.shareToken !== null && (existing.shareExpiresAt === null || existing.shareExpiresAt > now);
+  if (live && expiresAt === undefined) return toShareLink(existing.shareToken!, existing.shareExpiresAt);
+  const token = live ? existing.shareToken! : randomBytes(32).toString("base64url");
+  // Compare-and-set on the token read above, so two concurrent shares cannot leave two different links.
+  const { count } = await client.run.updateMany({
+    where: { id, shareToken: existing.shareToken },
+    data: { shareToken: token, sharedAt: live ? undefined : now, shareExpiresAt: expiresAt ?? null },
+  });
+  if (count === 0) return shareRun(id, options, now);
+  return toShareLink(token, expiresAt ?? null);
 }
 
 /** Revokes the share link; the old token stops working at once. Idempotent. */
 export async function revokeShare(id: string): Promise<void> {
   if (!runIdSchema.safeParse(id).success) throw new AppError("not_found:run", `no run with id "${id}"`);
-  const { count } = await db().run.updateMany({ where: { id }, data: { shareToken: null, sharedAt: null } });
+  const { count } = await db().run.updateMany({ where: { id }, data: { shareToken: null, sharedAt: null, shareExpiresAt: null } });
   if (count === 0) throw new AppError("not_found:run", `no run with id "${id}"`);
 }
 
-/** The share token of a run (null when not shared), for the owner's pages. */
-export async function getShareToken(id: string): Promise<string | null> {
+/** The run's live share link (null when not shared, revoked or expired), for the owner's pages. */
+export async function getShareLink(id: string, now = new Date()): Promise<ShareLink | null> {
   if (!runIdSchema.safeParse(id).success) return null;
-  return (await db().run.findUnique({ where: { id }, select: { shareToken: true } }))?.shareToken ?? null;
+  const row = await db().run.findFirst({ where: { id, shareToken: { not: null }, ...liveShareWhere(now) }, select: { shareToken: true, shareExpiresAt: true } });
+  return row?.shareToken ? toShareLink(row.shareToken, row.shareExpiresAt) : null;
 }

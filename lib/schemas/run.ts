@@ -173,7 +173,11 @@ export const runStreamEventSchema = z.discriminatedUnion("type", [
 ]);
 export type RunStreamEvent = z.infer<typeof runStreamEventSchema>;
 
-export const shareResponseSchema = z.object({ token: z.string(), url: z.string() });
+export const shareResponseSchema = z.object({ token: z.string(), url: z.string(), expiresAt: z.string().nullable() });
+
+/** POST /api/runs/[id]/share's optional body: days until the link stops working (omit: until revoked). */
+export const MAX_SHARE_DAYS = 365;
+export const shareRequestSchema = z.object({ expiresInDays: z.number().int().min(1).max(MAX_SHARE_DAYS).optional() }).strict();
 
 /** Every API error body. `code` is machine-readable (`not_found:run`, `bad_request:input` ...). */
 export const apiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });

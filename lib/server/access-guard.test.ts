@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decideAccess, normalisedPath, safeReturnPath, type GuardRequest } from "./access-guard";
+import { decideAccess, isPublicPath, normalisedPath, safeReturnPath, type GuardRequest } from "./access-guard";
 import { createSession, CSRF_HEADER, SESSION_COOKIE } from "./session";
 
 const TOKEN = "unit-test-token-0123456789";
@@ -66,6 +67,32 @@ describe("decideAccess", () => {
     const mine = await signedInHeaders();
     const yours = await signedInHeaders();
     expect(await decideAccess(request("DELETE", "/api/runs/x/share", { cookie: mine.cookie, [CSRF_HEADER]: yours.csrf }), TOKEN)).toMatchObject({ status: 403 });
+  });
+});
+
+describe("decideAccess under random requests", () => {
+  const segment = fc.oneof(fc.constantFrom("s", "api", "share", "images", "runs", "evals", "_next", "static", "signin", "session", "..", ".", "%2e%2e", "%2F", "%5C", "\\", "", "S"), fc.string({ maxLength: 6 }));
+  const url = fc.tuple(fc.array(segment, { maxLength: 6 }), fc.option(fc.string({ maxLength: 10 }), { nil: undefined })).map(([parts, query]) => `/${parts.join("/")}${query === undefined ? "" : `?${query}`}`);
+  const method = fc.constantFrom("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE", "get", "TRACE");
+  const headers = fc.record(
+    {
+      authorization: fc.oneof(fc.string({ maxLength: 40 }), fc.constant("Bearer "), fc.constant(`Bearer ${TOKEN.slice(0, -1)}`)),
+      cookie: fc.oneof(fc.string({ maxLength: 60 }), fc.string({ maxLength: 80 }).map((value) => `${SESSION_COOKIE}=${value}`)),
+      [CSRF_HEADER]: fc.string({ maxLength: 40 }),
+      origin: fc.string({ maxLength: 30 }),
+    },
+    { requiredKeys: [] },
+  );
+
+  it("never throws, and without valid credentials lets through only public paths", async () => {
+    await fc.assert(
+      fc.asyncProperty(method, url, headers, async (verb, target, extra) => {
+        const decision = await decideAccess(request(verb, target, extra), TOKEN);
+        if (decision.action === "next") expect(isPublicPath(normalisedPath(target)), target).toBe(true);
+        else expect([303, 401, 403]).toContain(decision.status);
+      }),
+      { numRuns: 2000, seed: 4242 },
+    );
   });
 });
 

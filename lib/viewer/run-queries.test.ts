@@ -20,6 +20,6 @@ describe("API client", () => {
 
   it("names the status when the error body is not JSON", async () => {
     const fetchImpl = (async () => new Response("oops", { status: 502, statusText: "Bad Gateway" })) as typeof fetch;
-    await expect(shareRun("r1", fetchImpl)).rejects.toMatchObject({ status: 502, message: "the server answered 502 Bad Gateway" });
+    await expect(shareRun("r1", {}, fetchImpl)).rejects.toMatchObject({ status: 502, message: "the server answered 502 Bad Gateway" });
   });
 });

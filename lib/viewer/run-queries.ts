@@ -63,8 +63,8 @@ export function cancelRun(runId: string, fetchImpl?: typeof fetch): Promise<unkn
   return request(anySchema, `/api/runs/${encodeURIComponent(runId)}/cancel`, { method: "POST" }, fetchImpl);
 }
 
-export function shareRun(runId: string, fetchImpl?: typeof fetch): Promise<z.infer<typeof shareResponseSchema>> {
-  return request(shareResponseSchema, `/api/runs/${encodeURIComponent(runId)}/share`, { method: "POST" }, fetchImpl);
+export function shareRun(runId: string, options: { expiresInDays?: number } = {}, fetchImpl?: typeof fetch): Promise<z.infer<typeof shareResponseSchema>> {
+  return request(shareResponseSchema, `/api/runs/${encodeURIComponent(runId)}/share`, { method: "POST", body: JSON.stringify(options) }, fetchImpl);
 }
 
 export function revokeShare(runId: string, fetchImpl?: typeof fetch): Promise<unknown> {

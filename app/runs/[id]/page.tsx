@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { Suspense } from "react";
 import type { ShareState } from "@/components/viewer/run-actions";
 import { RunViewer } from "@/components/viewer/run-viewer";
-import { getRunDetail, getShareToken, shareUrl } from "@/lib/db/runs";
+import { getRunDetail, getShareLink } from "@/lib/db/runs";
 import { runQueries } from "@/lib/viewer/run-queries";
 
 export const dynamic = "force-dynamic";
@@ -18,11 +18,11 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 /** The owner's viewer: the run and its share link come with the HTML, then the client follows the run live. */
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const [run, token] = await Promise.all([getRunDetail(id), getShareToken(id)]);
+  const [run, link] = await Promise.all([getRunDetail(id), getShareLink(id)]);
   if (!run) notFound();
   const queryClient = new QueryClient();
   queryClient.setQueryData(runQueries.detail(id).queryKey, run);
-  queryClient.setQueryData<ShareState>(runQueries.share(id), { url: token ? shareUrl(token) : null });
+  queryClient.setQueryData<ShareState>(runQueries.share(id), { url: link?.url ?? null, expiresAt: link?.expiresAt ?? null });
   return (
     <HydrationBoundary state={dehydrate(queryClient)}>
       <Suspense fallback={<p className="text-slate-700">Loading the run…</p>}>

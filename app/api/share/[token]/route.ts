@@ -8,7 +8,7 @@ export async function GET(_request: Request, context: { params: Promise<{ token:
   return handle(async () => {
     const { token } = await context.params;
     const run = shareTokenSchema.safeParse(token).success ? await getRunByShareToken(token) : null;
-    if (!run) throw new AppError("not_found:share", "this share link does not exist or was revoked");
+    if (!run) throw new AppError("not_found:share", "this share link does not exist, was revoked or has expired");
     return json(run);
   });
 }

@@ -1,12 +1,13 @@
-import { handle, json, parseOrThrow } from "@/lib/api/http";
+import { handle, json, parseOrThrow, readOptionalJsonBody } from "@/lib/api/http";
 import { revokeShare, shareRun } from "@/lib/db/runs";
-import { runIdSchema } from "@/lib/schemas/run";
+import { runIdSchema, shareRequestSchema } from "@/lib/schemas/run";
 
-// POST /api/runs/[id]/share - create (or return) the run's read-only link: {token, url: "/s/<token>"}
-export async function POST(_request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
+// POST /api/runs/[id]/share [{expiresInDays}] - create (or return) the run's read-only link: {token, url: "/s/<token>", expiresAt}
+export async function POST(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
   return handle(async () => {
     const id = parseOrThrow(runIdSchema, (await context.params).id, "id");
-    return json(await shareRun(id));
+    const options = parseOrThrow(shareRequestSchema, (await readOptionalJsonBody(request)) ?? {}, "body");
+    return json(await shareRun(id, options));
   });
 }
 
