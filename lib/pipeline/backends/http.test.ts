@@ -67,6 +67,31 @@ describe("shared HTTP client", () => {
     expect(calls).toHaveLength(2);
   });
 
+  it("times out a body that stops halfway (headers sent, then silence), and retries it", async () => {
+    const calls: string[] = [];
+    const stalling: FetchFunction = (input, init) => {
+      calls.push(String(input));
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"choices": [{"mess'));
+          init?.signal?.addEventListener("abort", () => controller.error(init.signal!.reason));
+        },
+      });
+      return Promise.resolve(new Response(body, { status: 200, headers: { "content-type": "application/json" } }));
+    };
+    const fetch = createHttpFetch({ timeoutMs: 40, maxRetries: 1, fetch: stalling, sleep: noSleep([]) });
+    const error = await fetch("http://127.0.0.1:1/x").then((response) => response.text()).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(HttpTimeoutError);
+    expect(calls).toHaveLength(2);
+  });
+
+  it("hands back a whole body with the status and headers it came with", async () => {
+    const { fetch } = scripted([new Response('{"ok":true}', { status: 201, headers: { "x-id": "7" } }), 204]);
+    const client = createHttpFetch({ timeoutMs: 1000, maxRetries: 0, fetch });
+    const created = await client("http://127.0.0.1:1/x");
+    expect([created.status, created.headers.get("x-id"), await created.json()]).toEqual([201, "7", { ok: true }]);
+  });
+
   it("propagates the caller's abort to the request and to the backoff sleep", async () => {
     const controller = new AbortController();
     const { fetch, calls } = scripted(["hang"]);

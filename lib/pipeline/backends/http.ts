@@ -85,7 +85,9 @@ export function createHttpFetch(policy: HttpPolicy): FetchFunction {
       let failure: unknown;
       let response: Response | undefined;
       try {
-        response = await baseFetch(input, { ...init, signal });
+        // The body is read inside the attempt's deadline too: a server that sends its headers and
+        // then stops would otherwise hold the caller forever.
+        response = await readWhole(await baseFetch(input, { ...init, signal }));
       } catch (error) {
         if (caller?.aborted) throw caller.reason;
         if (!timeout.signal.aborted) throw redactError(error, policy.secrets);
@@ -97,7 +99,6 @@ export function createHttpFetch(policy: HttpPolicy): FetchFunction {
       if (response) {
         if (!isRetryableStatus(response.status) || lastAttempt) return response;
         const wait = Math.min(cap, retryAfterMs(response) ?? base * 2 ** attempt);
-        await response.body?.cancel().catch(() => {});
         await sleep(wait, caller);
         continue;
       }
@@ -105,6 +106,12 @@ export function createHttpFetch(policy: HttpPolicy): FetchFunction {
       await sleep(Math.min(cap, base * 2 ** attempt), caller);
     }
   };
+}
+
+/** The same response with its body already read (bodies here are JSON or images, never streams). */
+async function readWhole(response: Response): Promise<Response> {
+  const body = response.body === null ? null : await response.arrayBuffer();
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 function redactError(error: unknown, secrets: readonly string[] | undefined): unknown {
