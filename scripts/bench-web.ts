@@ -16,16 +16,13 @@
  *
  * Progress goes to stderr, figures to stdout.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "@playwright/test";
 import { chromiumLaunchOptions } from "../e2e/chromium";
+import { runStep, setServerLog, startServer, stopServer, type Server } from "./app-server";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
   const index = argv.indexOf(`--${name}`);
@@ -72,6 +69,7 @@ interface RunDetail {
 }
 
 const log = (message: string) => process.stderr.write(`[bench-web] ${message}\n`);
+setServerLog(log);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function quantile(values: number[], q: number): number {
@@ -86,82 +84,6 @@ function quantile(values: number[], q: number): number {
 const ms = (value: number) => (Number.isFinite(value) ? `${Math.round(value)} ms` : "n/a");
 const statsLine = (label: string, values: number[]) =>
   `  ${label.padEnd(44)} median ${ms(quantile(values, 0.5)).padStart(8)}   p90 ${ms(quantile(values, 0.9)).padStart(8)}   min ${ms(Math.min(...values)).padStart(8)}   max ${ms(Math.max(...values)).padStart(8)}   n=${values.length}`;
-
-// ---------------------------------------------------------------------------------------------
-// Server
-// ---------------------------------------------------------------------------------------------
-
-interface Server {
-  baseUrl: string;
-  child: ChildProcess;
-  /** Every line the server printed (stdout and stderr), with the time it arrived. */
-  output: { at: number; stream: "stdout" | "stderr"; line: string }[];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-function runStep(label: string, command: string, args: string[], env: NodeJS.ProcessEnv): void {
-  log(`${label}: ${command} ${args.join(" ")}`);
-  const started = performance.now();
-  const result = spawnSync(command, args, { cwd: root, env, stdio: ["ignore", process.stderr, process.stderr] });
-  if (result.status !== 0) throw new Error(`${label} failed (exit ${result.status ?? result.signal})`);
-  log(`${label}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-}
-
-async function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
-  const port = await freePort();
-  // The product's server (bin/server.ts); the benchmark is one client making many writes.
-  const serverEnv = { ...env, RIG_PORT: String(port), RIG_HOST: "127.0.0.1", RIG_RATE_LIMIT_WRITES: "1000000" };
-  const child = spawn("npx", ["tsx", "bin/server.ts"], { cwd: root, env: serverEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  const server: Server = { baseUrl: `http://127.0.0.1:${port}`, child, output: [] };
-  for (const stream of ["stdout", "stderr"] as const) {
-    let rest = "";
-    child[stream]!.on("data", (chunk: Buffer) => {
-      const lines = (rest + chunk.toString()).split("\n");
-      rest = lines.pop() ?? "";
-      for (const line of lines) server.output.push({ at: Date.now(), stream, line });
-    });
-  }
-  log(`starting bin/server.ts on port ${port}`);
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited (code ${child.exitCode}):\n${server.output.map((entry) => entry.line).join("\n")}`);
-    try {
-      const response = await fetch(server.baseUrl + "/api/runs?pageSize=1");
-      if (response.ok) return server;
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  throw new Error("the server did not answer within 120 s");
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  const kill = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, signal); // the whole process group: npx and next
-    } catch {
-      // already gone
-    }
-  };
-  kill("SIGTERM");
-  if ((await Promise.race([exited.then(() => true), sleep(5_000).then(() => false)])) === false) {
-    kill("SIGKILL");
-    await Promise.race([exited, sleep(2_000)]);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // API helpers

@@ -427,7 +427,7 @@ async function toIterationRecord(stored: StoredIteration): Promise<IterationReco
   };
 }
 
+/** A RoleError's message already starts with its role ("editor: ..."). */
 function describeError(error: unknown): string {
-  if (error instanceof RoleError) return `${error.role}: ${error.message}`;
   return error instanceof Error ? error.message : String(error);
 }
