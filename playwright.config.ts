@@ -20,16 +20,22 @@ process.env.E2E_VLM_PORT ??= freePort();
 // A second app server with access control on (RIG_AUTH_TOKEN), its own database, and small rate limits.
 process.env.E2E_GUARDED_PORT ??= freePort();
 process.env.E2E_AUTH_TOKEN ??= "e2e-access-token-0123456789abcdef";
+// A third, for the secrets audit: access control, the back-end profiles, and its output in a file.
+process.env.E2E_AUDIT_PORT ??= freePort();
 // The "vlm" profile's key: set for the app server and the fake VLM, and looked for in what the browser gets.
 process.env.E2E_VLM_KEY ??= "sk-e2e-sentinel-0123456789abcdef";
 process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), "rig-e2e-"));
 process.env.E2E_GUARDED_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), "rig-e2e-guarded-"));
+process.env.E2E_AUDIT_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), "rig-e2e-audit-"));
 
 const port = Number(process.env.E2E_PORT);
 const a1111 = `http://127.0.0.1:${process.env.E2E_A1111_PORT}`;
 const vlm = `http://127.0.0.1:${process.env.E2E_VLM_PORT}`;
 const dataDir = process.env.E2E_DATA_DIR;
 const guardedDataDir = process.env.E2E_GUARDED_DATA_DIR;
+const auditDataDir = process.env.E2E_AUDIT_DATA_DIR;
+/** Where the audit server's stdout and stderr go; e2e/audit.spec.ts reads it. */
+process.env.E2E_AUDIT_LOG ??= path.join(auditDataDir, "server.log");
 /**
  * Back-end profiles of the e2e server: "sim" (built in, the default) and "remote", whose Checker is
  * a VLM server that does not exist, with a key variable nobody sets: the forms show its back ends
@@ -153,6 +159,23 @@ export default defineConfig({
         DATABASE_URL: `file:${path.join(guardedDataDir, "rig.db")}`,
         RIG_RATE_LIMIT_WRITES: "30",
         RIG_RATE_LIMIT_SIGNIN: "20",
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+    },
+    {
+      command: `npm run -s db:migrate && npx tsx bin/server.ts > ${JSON.stringify(process.env.E2E_AUDIT_LOG)} 2>&1`,
+      url: `http://127.0.0.1:${process.env.E2E_AUDIT_PORT}/signin`,
+      timeout: 300_000,
+      reuseExistingServer: false,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: {
+        RIG_PORT: process.env.E2E_AUDIT_PORT,
+        RIG_AUTH_TOKEN: process.env.E2E_AUTH_TOKEN,
+        RIG_DATA_DIR: auditDataDir,
+        DATABASE_URL: `file:${path.join(auditDataDir, "rig.db")}`,
+        RIG_CONFIG: rigConfig,
+        RIG_RATE_LIMIT_WRITES: "100000",
         NEXT_TELEMETRY_DISABLED: "1",
       },
     },

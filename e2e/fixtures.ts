@@ -19,7 +19,7 @@ export const LONG_RUN_SETTINGS = { seed: 1, maxIterations: 20, targetSgIoU: 1, p
 export const SLOW_RUN_PROMPT = "a cat left of a dog; the dog left of the cat; a cup left of a laptop; the laptop left of the cup; a bird above a bench; the bench above the bird";
 
 /** Creates a run through the JSON API and waits until it has finished. */
-export async function createFinishedRun(request: APIRequestContext, input = MULTI_ITERATION_PROMPT, settings = MULTI_ITERATION_SETTINGS): Promise<string> {
+export async function createFinishedRun(request: APIRequestContext, input = MULTI_ITERATION_PROMPT, settings: Record<string, unknown> = MULTI_ITERATION_SETTINGS): Promise<string> {
   const created = await request.post("/api/runs", { data: { input, settings } });
   expect(created.status(), await created.text()).toBe(201);
   const { id } = (await created.json()) as { id: string };
