@@ -3,7 +3,7 @@
  * `bad_request:input`), an HTTP status derived from the kind, and an `expose` flag. Only exposed
  * messages reach clients; anything else becomes a generic 500 whose details stay in the logs.
  */
-export type ErrorKind = "bad_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "internal";
+export type ErrorKind = "bad_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "too_many_requests" | "bad_gateway" | "internal";
 
 const statusByKind: Record<ErrorKind, number> = {
   bad_request: 400,
@@ -13,6 +13,8 @@ const statusByKind: Record<ErrorKind, number> = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  too_many_requests: 429,
+  bad_gateway: 502,
   internal: 500,
 };
 

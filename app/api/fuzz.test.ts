@@ -14,6 +14,7 @@ import { POST as cancelRun } from "./runs/[id]/cancel/route";
 import { GET as getRun } from "./runs/[id]/route";
 import { DELETE as revokeShare, POST as shareRun } from "./runs/[id]/share/route";
 import { GET as listRuns, POST as createRun } from "./runs/route";
+import { POST as reward } from "./reward/route";
 import { POST as signIn } from "./session/route";
 import { GET as getShared } from "./share/[token]/route";
 
@@ -102,9 +103,11 @@ beforeAll(async () => {
   const evaluation = await createEvaluation(jsonRequest("/api/evals", "POST", JSON.stringify({ name: "fuzz", format: "text", text: "a cat left of a dog\n" })));
   evaluationId = ((await evaluation.json()) as { id: string }).id;
   process.env.RIG_AUTH_TOKEN = "fuzz-token-0123456789abcdef";
+  process.env.RIG_REWARD_TOKEN = "fuzz-reward-token-0123456789";
 });
 afterAll(() => {
   delete process.env.RIG_AUTH_TOKEN;
+  delete process.env.RIG_REWARD_TOKEN;
 });
 
 describe("runs endpoints under random input", () => {
@@ -241,6 +244,29 @@ describe("evaluation endpoints under random input", () => {
         if (id !== evaluationId) await expectSafeAnswer(() => cancelEvaluation(new Request(`${base}/`, { method: "POST" }), params({ id })));
       }),
       { numRuns: RUNS, seed: 2208 },
+    );
+  });
+});
+
+describe("reward service under random input", () => {
+  const label = fc.oneof(
+    fc.jsonValue({ maxDepth: 2 }),
+    fc.string({ maxLength: 40 }),
+    fc.record({ target: fc.oneof(prompt, fc.jsonValue({ maxDepth: 2 })), image: fc.oneof(fc.base64String({ maxLength: 200 }), fc.string({ maxLength: 40 })), imageId: pathParam, seed: fc.jsonValue({ maxDepth: 1 }) }, { requiredKeys: [] }),
+  );
+  const body = fc.oneof(
+    anyText,
+    fc.array(label, { maxLength: 4 }).chain((labels) => fc.record({ query: fc.array(fc.string({ maxLength: 10 }), { minLength: labels.length, maxLength: labels.length }), labels: fc.constant(labels) })).map((value) => JSON.stringify(value)),
+  );
+
+  it("POST /api/reward with any body and profile", async () => {
+    await fc.assert(
+      fc.asyncProperty(body, fc.option(fc.string({ maxLength: 12 }), { nil: undefined }), async (text, profile) => {
+        const query = profile === undefined ? "" : `?profile=${encodeURIComponent(profile)}`;
+        const request = new Request(`${base}/api/reward${query}`, { method: "POST", body: text, headers: { "content-type": "application/json", authorization: "Bearer fuzz-reward-token-0123456789" } });
+        await expectSafeAnswer(() => reward(request));
+      }),
+      { numRuns: RUNS * 2, seed: 2210 },
     );
   });
 });

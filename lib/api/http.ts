@@ -31,8 +31,8 @@ export async function handle(work: () => Promise<Response>): Promise<Response> {
 }
 
 /** The request's JSON body: 413 when too large, 400 when empty or not JSON. */
-export async function readJsonBody(request: Request): Promise<unknown> {
-  const text = await readBodyText(request);
+export async function readJsonBody(request: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+  const text = await readBodyText(request, maxBytes);
   if (text.trim() === "") throw new AppError("bad_request:json", "the request body is empty; send a JSON object");
   return parseJson(text);
 }
@@ -43,11 +43,11 @@ export async function readOptionalJsonBody(request: Request): Promise<unknown> {
   return text.trim() === "" ? undefined : parseJson(text);
 }
 
-async function readBodyText(request: Request): Promise<string> {
+async function readBodyText(request: Request, maxBytes = MAX_BODY_BYTES): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  if (declared > maxBytes) throw tooLarge(maxBytes);
   const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw tooLarge();
+  if (Buffer.byteLength(text) > maxBytes) throw tooLarge(maxBytes);
   return text;
 }
 
@@ -59,8 +59,8 @@ function parseJson(text: string): unknown {
   }
 }
 
-function tooLarge(): AppError {
-  return new AppError("payload_too_large:body", `the request body is larger than ${MAX_BODY_BYTES} bytes`);
+function tooLarge(maxBytes = MAX_BODY_BYTES): AppError {
+  return new AppError("payload_too_large:body", `the request body is larger than ${maxBytes} bytes`);
 }
 
 /** Parses a value (path parameter, query) or throws a 400 `bad_request:<what>`. */

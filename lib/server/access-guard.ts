@@ -5,7 +5,8 @@ import { CSRF_HEADER, openSession, secretsEqual, SESSION_COOKIE } from "./sessio
  * Who may do what, decided before Next.js sees a request. With no RIG_AUTH_TOKEN everything is
  * allowed (the server then listens on loopback only, see config.ts). With a token:
  * - public: share pages and their API, images (addressed by their SHA-256, so only a page that
- *   showed them knows the id), static assets, and the sign-in page and endpoint;
+ *   showed them knows the id), static assets, the sign-in page and endpoint, and the reward
+ *   endpoint, which needs its own token;
  * - everything else, reads included, needs `Authorization: Bearer <token>` or the session cookie;
  * - a write (any method but GET/HEAD/OPTIONS) on a session cookie also needs the session's CSRF
  *   value in the x-rig-csrf header and, when the browser sends one, an Origin of this host.
@@ -24,6 +25,8 @@ export type GuardDecision =
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export const SIGN_IN_PATH = "/signin";
 export const SESSION_API_PATH = "/api/session";
+/** Checks its own token (RIG_REWARD_TOKEN): trainers get that one, never the access token. */
+export const REWARD_API_PATH = "/api/reward";
 
 export function isWrite(method: string): boolean {
   return !SAFE_METHODS.has(method.toUpperCase());
@@ -45,7 +48,7 @@ export function normalisedPath(url: string): string | null {
 }
 
 const PUBLIC_PREFIXES = ["/s/", "/api/share/", "/api/images/", "/_next/static/"];
-const PUBLIC_PATHS = new Set([SIGN_IN_PATH, SESSION_API_PATH, "/favicon.ico"]);
+const PUBLIC_PATHS = new Set([SIGN_IN_PATH, SESSION_API_PATH, REWARD_API_PATH, "/favicon.ico"]);
 
 export function isPublicPath(path: string | null): boolean {
   if (path === null) return false;

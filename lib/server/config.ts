@@ -10,7 +10,9 @@ import { z } from "zod";
  *   session cookie the sign-in page sets). Required when RIG_HOST is not a loopback address.
  * - RIG_TRUST_PROXY=1: the server sits behind a reverse proxy, so the client address comes from the
  *   first X-Forwarded-For entry; otherwise that header is replaced by the socket's address.
- * - RIG_RATE_LIMIT_WRITES / RIG_RATE_LIMIT_SIGNIN: requests per minute and client (defaults 120 / 10).
+ * - RIG_REWARD_TOKEN: the bearer token of POST /api/reward (the reward service is off without it).
+ * - RIG_RATE_LIMIT_WRITES / RIG_RATE_LIMIT_SIGNIN / RIG_RATE_LIMIT_REWARD: requests per minute and
+ *   client (defaults 120 / 10 / 600).
  */
 export const MIN_AUTH_TOKEN_LENGTH = 16;
 
@@ -25,9 +27,17 @@ const serverAccessSchema = z.object({
     .refine((value) => value === undefined || value.length >= MIN_AUTH_TOKEN_LENGTH, {
       message: `RIG_AUTH_TOKEN must be at least ${MIN_AUTH_TOKEN_LENGTH} characters; make one with: openssl rand -hex 32`,
     }),
+  RIG_REWARD_TOKEN: z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value === "" ? undefined : value))
+    .refine((value) => value === undefined || value.length >= MIN_AUTH_TOKEN_LENGTH, {
+      message: `RIG_REWARD_TOKEN must be at least ${MIN_AUTH_TOKEN_LENGTH} characters; make one with: openssl rand -hex 32`,
+    }),
   RIG_TRUST_PROXY: z.enum(["0", "1"]).default("0"),
   RIG_RATE_LIMIT_WRITES: z.coerce.number().int().min(1).max(1_000_000).default(120),
   RIG_RATE_LIMIT_SIGNIN: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  RIG_RATE_LIMIT_REWARD: z.coerce.number().int().min(1).max(1_000_000).default(600),
 });
 
 export interface ServerAccess {
@@ -35,8 +45,10 @@ export interface ServerAccess {
   port: number;
   /** The shared secret, or undefined when access control is off (loopback only). */
   authToken: string | undefined;
+  /** POST /api/reward's bearer token, or undefined: the reward service is off. */
+  rewardToken: string | undefined;
   trustProxy: boolean;
-  rateLimits: { writesPerMinute: number; signInsPerMinute: number };
+  rateLimits: { writesPerMinute: number; signInsPerMinute: number; rewardsPerMinute: number };
 }
 
 export function serverAccess(source: Record<string, string | undefined> = process.env): ServerAccess {
@@ -49,8 +61,9 @@ export function serverAccess(source: Record<string, string | undefined> = proces
     host: env.RIG_HOST,
     port: env.RIG_PORT ?? env.PORT ?? 3000,
     authToken: env.RIG_AUTH_TOKEN,
+    rewardToken: env.RIG_REWARD_TOKEN,
     trustProxy: env.RIG_TRUST_PROXY === "1",
-    rateLimits: { writesPerMinute: env.RIG_RATE_LIMIT_WRITES, signInsPerMinute: env.RIG_RATE_LIMIT_SIGNIN },
+    rateLimits: { writesPerMinute: env.RIG_RATE_LIMIT_WRITES, signInsPerMinute: env.RIG_RATE_LIMIT_SIGNIN, rewardsPerMinute: env.RIG_RATE_LIMIT_REWARD },
   };
 }
 

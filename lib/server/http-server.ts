@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import next from "next";
 import { MAX_DATASET_BYTES } from "../schemas/evaluation";
-import { decideAccess, isWrite, normalisedPath, SESSION_API_PATH, type GuardDecision } from "./access-guard";
+import { MAX_REWARD_BODY_BYTES } from "../schemas/reward";
+import { decideAccess, isWrite, normalisedPath, REWARD_API_PATH, SESSION_API_PATH, type GuardDecision } from "./access-guard";
 import type { ServerAccess } from "./config";
 import { createRateLimits, type RateLimits } from "./rate-limits";
 import { newNonce, securityHeaders } from "./security-headers";
@@ -12,7 +13,7 @@ import { newNonce, securityHeaders } from "./security-headers";
  * CSP nonce, request size limits, and access control before any route runs.
  */
 
-/** The largest body any route accepts: a data set upload and its multipart envelope. */
+/** The largest body any route but the reward service accepts: a data set upload and its multipart envelope. */
 export const MAX_REQUEST_BYTES = MAX_DATASET_BYTES + 64 * 1024;
 
 const FORWARDING_HEADERS = ["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-real-ip", "forwarded"];
@@ -51,13 +52,14 @@ async function admission(request: IncomingMessage, path: string | null, client: 
     if (declared === undefined && request.headers["transfer-encoding"] !== undefined) {
       return refusal(411, "length_required", "send a Content-Length with the request body");
     }
-    if (Number(declared ?? 0) > MAX_REQUEST_BYTES) {
-      return refusal(413, "payload_too_large:body", `the request body is larger than ${MAX_REQUEST_BYTES} bytes`);
+    const cap = path === REWARD_API_PATH ? MAX_REWARD_BODY_BYTES : MAX_REQUEST_BYTES;
+    if (Number(declared ?? 0) > cap) {
+      return refusal(413, "payload_too_large:body", `the request body is larger than ${cap} bytes`);
     }
-    const kind = path === SESSION_API_PATH && request.method === "POST" ? "signin" : "writes";
+    const kind = path === SESSION_API_PATH && request.method === "POST" ? "signin" : path === REWARD_API_PATH ? "reward" : "writes";
     const waitSeconds = await limits.take(kind, client);
     if (waitSeconds !== null) {
-      const what = kind === "signin" ? "sign-in attempts" : "writes";
+      const what = { signin: "sign-in attempts", reward: "reward requests", writes: "writes" }[kind];
       return refusal(429, "too_many_requests", `too many ${what} from this client; try again in ${waitSeconds} s`, { "Retry-After": String(waitSeconds) });
     }
   }

@@ -5,7 +5,7 @@ import { createRateLimits } from "./rate-limits";
 
 describe("createRateLimits", () => {
   it("lets a client spend its budget, then says how long to wait, per client and per kind", async () => {
-    const limits = createRateLimits({ writesPerMinute: 2, signInsPerMinute: 1 });
+    const limits = createRateLimits({ writesPerMinute: 2, signInsPerMinute: 1, rewardsPerMinute: 1 });
     expect(await limits.take("writes", "a")).toBeNull();
     expect(await limits.take("writes", "a")).toBeNull();
     const wait = await limits.take("writes", "a");

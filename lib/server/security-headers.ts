@@ -16,7 +16,7 @@ export function contentSecurityPolicy(nonce: string, dev: boolean): string {
     // Next's development runtime evaluates code and talks to its reload socket; production does neither.
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
+    "img-src 'self' data:",
     "font-src 'self' data:",
     `connect-src 'self'${dev ? " ws: wss:" : ""}`,
     "object-src 'none'",

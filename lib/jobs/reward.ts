@@ -1,0 +1,74 @@
+import "server-only";
+import { createSimRoles } from "../pipeline/backends/sim";
+import { decodeImage } from "../pipeline/image/png";
+import { scoreImages, type RewardBatch, type RewardSample } from "../pipeline/reward/score-images";
+import { parseSceneGraphInput } from "../pipeline/scene-graph/parse-input";
+import { RoleError } from "../pipeline/roles/errors";
+import { AppError } from "../errors";
+import { readImage } from "../images/store";
+import { rewardLabelSchema, type RewardLabel } from "../schemas/reward";
+import { describeZodError } from "./validation";
+import { ProfileRoles } from "./profile-roles";
+import { chooseProfile } from "./profiles";
+
+/**
+ * The reward service behind POST /api/reward: each sample's label names a target and an image,
+ * the chosen profile's Checker reads the image, and lib/pipeline/reward scores the reading.
+ * One ProfileRoles for the process, so a profile's back ends are built once.
+ */
+let profiles: ProfileRoles | undefined;
+
+function labelAt(raw: unknown, index: number): RewardLabel {
+  let value = raw;
+  if (typeof raw === "string") {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new AppError("bad_request:labels", `labels[${index}]: not JSON; a label is {"target": ..., "image": "<base64>"} or {"target": ..., "imageId": "<sha256>"}`);
+    }
+  }
+  const parsed = rewardLabelSchema.safeParse(value);
+  if (!parsed.success) throw new AppError("bad_request:labels", `labels[${index}]: ${describeZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+async function sampleOf(label: RewardLabel, index: number): Promise<RewardSample> {
+  let target;
+  try {
+    target = parseSceneGraphInput(typeof label.target === "string" ? label.target : JSON.stringify(label.target));
+  } catch (error) {
+    throw new AppError("bad_request:labels", `labels[${index}].target: ${(error as Error).message}`);
+  }
+  let bytes: Buffer | null;
+  if (label.imageId) {
+    bytes = await readImage(label.imageId);
+    if (!bytes) throw new AppError("bad_request:labels", `labels[${index}].imageId: no image with id ${label.imageId} on this server`);
+  } else {
+    const base64 = label.image!.replace(/^data:image\/[a-z+]+;base64,/i, "");
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) throw new AppError("bad_request:labels", `labels[${index}].image: not base64 (or a data:image/...;base64, URL)`);
+    bytes = Buffer.from(base64, "base64");
+  }
+  try {
+    return { target, image: await decodeImage(bytes), seed: label.seed ?? 0 };
+  } catch {
+    throw new AppError("bad_request:labels", `labels[${index}].image: not a PNG, JPEG or WebP image that can be decoded`);
+  }
+}
+
+export async function rewardBatch(body: { labels: unknown[] }, requestedProfile: string | undefined, signal?: AbortSignal): Promise<RewardBatch> {
+  const labels = body.labels.map(labelAt);
+  const samples = await Promise.all(labels.map(sampleOf));
+  const profile = await chooseProfile(requestedProfile).catch((error: unknown) => {
+    // chooseProfile speaks of a run's settings; here the profile comes from the query string.
+    if (error instanceof AppError) throw new AppError(error.code, error.message.replace(/^settings\.profile:/, "?profile="));
+    throw error;
+  });
+  profiles ??= new ProfileRoles(() => createSimRoles());
+  const roles = await profiles.forProfile(profile);
+  try {
+    return await scoreImages(roles.roles.checker, samples, signal ? { signal } : {});
+  } catch (error) {
+    const message = error instanceof RoleError ? error.message : error instanceof Error ? error.message : String(error);
+    throw new AppError("bad_gateway:checker", `the Checker of profile "${profile}" failed: ${roles.redact ? roles.redact(message) : message}`);
+  }
+}
