@@ -259,10 +259,10 @@ describe("reward service under random input", () => {
     fc.array(label, { maxLength: 4 }).chain((labels) => fc.record({ query: fc.array(fc.string({ maxLength: 10 }), { minLength: labels.length, maxLength: labels.length }), labels: fc.constant(labels) })).map((value) => JSON.stringify(value)),
   );
 
-  it("POST /api/reward with any body and profile", async () => {
+  it("POST /api/reward with any body, profile and mode", async () => {
     await fc.assert(
-      fc.asyncProperty(body, fc.option(fc.string({ maxLength: 12 }), { nil: undefined }), async (text, profile) => {
-        const query = profile === undefined ? "" : `?profile=${encodeURIComponent(profile)}`;
+      fc.asyncProperty(body, fc.option(fc.string({ maxLength: 12 }), { nil: undefined }), fc.constantFrom(undefined, "score", "edit", "x"), async (text, profile, mode) => {
+        const query = `?${new URLSearchParams({ ...(profile === undefined ? {} : { profile }), ...(mode === undefined ? {} : { mode }) })}`;
         const request = new Request(`${base}/api/reward${query}`, { method: "POST", body: text, headers: { "content-type": "application/json", authorization: "Bearer fuzz-reward-token-0123456789" } });
         await expectSafeAnswer(() => reward(request));
       }),

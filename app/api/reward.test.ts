@@ -78,6 +78,28 @@ describe("POST /api/reward", () => {
     }
   });
 
+  it("mode=edit: the Editor applies each response as an instruction, and the reward is the edit's gain", async () => {
+    // Two images, one per mirror prompt: exactly one shows the cat left of the dog.
+    const scored = rewardResponseSchema.parse(await (await call(batch([{ target: PROMPT, image }, { target: "a cat right of a dog", image }]))).json());
+    const wrongTarget = scored.rewards[0] === 0 ? PROMPT : "a cat right of a dog";
+    const fix = wrongTarget === PROMPT ? "move the cat to the left of the dog" : "move the cat to the right of the dog";
+    const prompt = "Write one edit instruction. ";
+    const response = await call(
+      { query: [prompt + fix, prompt + "paint the sky purple", fix], prompts: [prompt, prompt, "unrelated prompt"], labels: [{ target: wrongTarget, image }, { target: wrongTarget, image }, { target: wrongTarget, image }] },
+      { query: "?mode=edit&profile=sim" },
+    );
+    expect(response.status).toBe(200);
+    const body = rewardResponseSchema.parse(await response.json());
+    expect(body.extra_logs.sg_iou_before).toEqual([0, 0, 0]);
+    expect(body.extra_logs.followed).toEqual([1, 0, 1]);
+    expect(body.rewards[0], "the fix gains").toBeGreaterThan(0.5);
+    expect(body.scores[0]).toBe(1);
+    expect(body.rewards[1], "an instruction the Editor cannot follow costs the penalty").toBeCloseTo(-0.1, 6);
+    expect(body.rewards[2], "a query that does not start with its prompt is the instruction itself").toBeCloseTo(body.rewards[0]!, 6);
+    await expectError(await call({ query: [prompt], prompts: [prompt], labels: [{ target: PROMPT, image }] }, { query: "?mode=edit" }), 400, /query\[0\]: no instruction/);
+    await expectError(await call(batch([{ target: PROMPT, image }]), { query: "?mode=guess" }), 400, /mode must be score or edit/);
+  });
+
   it("refuses bad batches with a 400 that says which sample and what is wrong", async () => {
     await expectError(await call("{nope"), 400, /not valid JSON/);
     await expectError(await call({ query: ["a"], labels: [] }), 400, /one entry per query/);

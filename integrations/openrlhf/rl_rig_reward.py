@@ -7,7 +7,9 @@ scene graph (LAION-SG SG-IoU). OpenRLHF's own HTTP client sends no credentials, 
 it adds the bearer token.
 
 Environment:
-  RIG_REWARD_URL    e.g. http://rig-host:3000/api/reward?profile=vllm-qwen  (required)
+  RIG_REWARD_URL    e.g. http://rig-host:3000/api/reward?profile=vllm-qwen  (required);
+                    add &mode=edit to train an Actor: the response is applied as an edit
+                    instruction and the reward is the edit's scene-graph gain
   RIG_REWARD_TOKEN  the server's RIG_REWARD_TOKEN                            (required)
   RIG_REWARD_TIMEOUT_S  per request, default 600
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { createSimRoles } from "../pipeline/backends/sim";
 import { decodeImage } from "../pipeline/image/png";
+import { scoreEdits, type EditRewardBatch } from "../pipeline/reward/score-edits";
 import { scoreImages, type RewardBatch, type RewardSample } from "../pipeline/reward/score-images";
 import { parseSceneGraphInput } from "../pipeline/scene-graph/parse-input";
 import { RoleError } from "../pipeline/roles/errors";
@@ -12,8 +13,10 @@ import { ProfileRoles } from "./profile-roles";
 import { chooseProfile } from "./profiles";
 
 /**
- * The reward service behind POST /api/reward: each sample's label names a target and an image,
- * the chosen profile's Checker reads the image, and lib/pipeline/reward scores the reading.
+ * The reward service behind POST /api/reward: each sample's label names a target and an image.
+ * mode "score": the chosen profile's Checker reads the image against the target; mode "edit": the
+ * profile's Editor first applies the sample's instruction (the policy's response) and the reward
+ * is the edit's gain. lib/pipeline/reward does the scoring.
  * One ProfileRoles for the process, so a profile's back ends are built once.
  */
 let profiles: ProfileRoles | undefined;
@@ -55,10 +58,25 @@ async function sampleOf(label: RewardLabel, index: number): Promise<RewardSample
   }
 }
 
-export async function rewardBatch(body: { labels: unknown[] }, requestedProfile: string | undefined, signal?: AbortSignal): Promise<RewardBatch> {
+/**
+ * OpenRLHF's query is the prompt followed by the policy's response: the instruction is the query
+ * without its prompt (the whole query when it does not start with it).
+ */
+export function instructionOf(query: string, prompt: string | undefined): string {
+  const response = prompt && query.startsWith(prompt) ? query.slice(prompt.length) : query;
+  return response.trim();
+}
+
+export type RewardMode = "score" | "edit";
+
+export async function rewardBatch(
+  body: { query: string[]; prompts?: string[] | undefined; labels: unknown[] },
+  requested: { profile?: string | undefined; mode: RewardMode },
+  signal?: AbortSignal,
+): Promise<RewardBatch | EditRewardBatch> {
   const labels = body.labels.map(labelAt);
   const samples = await Promise.all(labels.map(sampleOf));
-  const profile = await chooseProfile(requestedProfile).catch((error: unknown) => {
+  const profile = await chooseProfile(requested.profile).catch((error: unknown) => {
     // chooseProfile speaks of a run's settings; here the profile comes from the query string.
     if (error instanceof AppError) throw new AppError(error.code, error.message.replace(/^settings\.profile:/, "?profile="));
     throw error;
@@ -66,8 +84,15 @@ export async function rewardBatch(body: { labels: unknown[] }, requestedProfile:
   profiles ??= new ProfileRoles(() => createSimRoles());
   const roles = await profiles.forProfile(profile);
   try {
-    return await scoreImages(roles.roles.checker, samples, signal ? { signal } : {});
+    if (requested.mode === "score") return await scoreImages(roles.roles.checker, samples, signal ? { signal } : {});
+    const edits = samples.map((sample, index) => {
+      const instruction = instructionOf(body.query[index]!, body.prompts?.[index]);
+      if (instruction === "") throw new AppError("bad_request:query", `query[${index}]: no instruction after the prompt; mode=edit scores the policy's response as an edit instruction`);
+      return { ...sample, instruction };
+    });
+    return await scoreEdits(roles.roles, edits, signal ? { signal } : {});
   } catch (error) {
+    if (error instanceof AppError) throw error;
     const message = error instanceof RoleError ? error.message : error instanceof Error ? error.message : String(error);
     throw new AppError("bad_gateway:checker", `the Checker of profile "${profile}" failed: ${roles.redact ? roles.redact(message) : message}`);
   }

@@ -31,6 +31,9 @@ export const rewardRequestSchema = z
   .refine((body) => body.labels.length === body.query.length, { message: "labels must have one entry per query" })
   .refine((body) => body.prompts === undefined || body.prompts.length === body.query.length, { message: "prompts must have one entry per query" });
 
+/** score: the label's image as it is; edit: the image after the Editor applied the query's instruction. */
+export const rewardModeSchema = z.enum(["score", "edit"], { error: "mode must be score or edit" });
+
 export const rewardResponseSchema = z.object({
   rewards: z.array(z.number()),
   scores: z.array(z.number()),

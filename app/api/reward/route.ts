@@ -1,11 +1,11 @@
 import { handle, json, parseOrThrow, readJsonBody } from "@/lib/api/http";
 import { AppError } from "@/lib/errors";
 import { rewardBatch } from "@/lib/jobs/reward";
-import { MAX_REWARD_BODY_BYTES, rewardRequestSchema } from "@/lib/schemas/reward";
+import { MAX_REWARD_BODY_BYTES, rewardModeSchema, rewardRequestSchema } from "@/lib/schemas/reward";
 import { serverAccess } from "@/lib/server/config";
 import { secretsEqual } from "@/lib/server/session";
 
-// POST /api/reward[?profile=NAME] {query, prompts, labels} - OpenRLHF remote reward: {rewards, scores, extra_logs}; Authorization: Bearer RIG_REWARD_TOKEN
+// POST /api/reward[?profile=NAME][&mode=score|edit] {query, prompts, labels} - OpenRLHF remote reward: {rewards, scores, extra_logs}; Authorization: Bearer RIG_REWARD_TOKEN
 export async function POST(request: Request): Promise<Response> {
   return handle(async () => {
     const expected = serverAccess().rewardToken;
@@ -13,7 +13,8 @@ export async function POST(request: Request): Promise<Response> {
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "")?.[1];
     if (!bearer || !secretsEqual(bearer, expected)) throw new AppError("unauthorized:reward_token", "send Authorization: Bearer <RIG_REWARD_TOKEN>");
     const body = parseOrThrow(rewardRequestSchema, await readJsonBody(request, MAX_REWARD_BODY_BYTES), "body");
-    const profile = new URL(request.url).searchParams.get("profile") ?? undefined;
-    return json(await rewardBatch(body, profile, request.signal));
+    const search = new URL(request.url).searchParams;
+    const mode = parseOrThrow(rewardModeSchema, search.get("mode") ?? "score", "mode");
+    return json(await rewardBatch(body, { profile: search.get("profile") ?? undefined, mode }, request.signal));
   });
 }
