@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { backendsCheckCommand, backendsListCommand } from "./commands/backends";
 import { evalCommand } from "./commands/eval";
+import { exportCommand } from "./commands/export";
 import { runCommand } from "./commands/run";
 import { trainCommand } from "./commands/train";
 import { CliError } from "./cli-error";
@@ -62,6 +63,15 @@ program
   .requiredOption("--out <dir>", "where to write checkpoint.json and metrics.jsonl")
   .option("--json", "print a JSON summary")
   .action(trainCommand);
+
+program
+  .command("export")
+  .description("Actor training data from stored trajectories (folders of rig run --out): OUT/data.jsonl + images, or OUT/data.parquet for verl.")
+  .argument("<sources...>", "trajectory.json files or folders holding them")
+  .requiredOption("--format <format>", "openrlhf | trl | verl")
+  .requiredOption("--out <dir>", "where to write the data set")
+  .option("--split <name>", "verl's extra_info.split", "train")
+  .action(exportCommand);
 
 const backends = program
   .command("backends")

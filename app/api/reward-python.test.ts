@@ -12,14 +12,14 @@ import { encodePng } from "@/lib/pipeline/image/png";
 import { POST as reward } from "./reward/route";
 
 /**
- * The Python side of the reward service: integrations/openrlhf/rl_rig_reward.py byte-compiles,
+ * The Python side of the reward service: integrations/rl_rig_reward.py byte-compiles,
  * and its reward_func, run by python3 (without torch it returns plain lists), gets one reward per
  * sample from the real route over HTTP, with the bearer token and a clear error on a bad label.
  */
 useTestDatabase();
 
 const run = promisify(execFile);
-const FILE = path.resolve("integrations/openrlhf/rl_rig_reward.py");
+const FILE = path.resolve("integrations/rl_rig_reward.py");
 const TOKEN = "python-reward-token-0123456789";
 let server: Server;
 let url = "";
@@ -49,7 +49,7 @@ async function python(script: string, env: Record<string, string>) {
   return run("python3", ["-B", "-c", script], { env: { ...process.env, PYTHONPATH: path.dirname(FILE), ...env }, timeout: 30_000 });
 }
 
-describe("integrations/openrlhf/rl_rig_reward.py", () => {
+describe("integrations/rl_rig_reward.py", () => {
   it("byte-compiles", async () => {
     await run("python3", ["-c", "import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)", FILE, path.join(tmpdir(), "rl_rig_reward.pyc")]);
   });
@@ -70,6 +70,32 @@ describe("integrations/openrlhf/rl_rig_reward.py", () => {
     const bad = `import rl_rig_reward\nrl_rig_reward.reward_func(["q"], ["p"], ["not json"])`;
     await expect(python(bad, { RIG_REWARD_URL: url, RIG_REWARD_TOKEN: TOKEN })).rejects.toMatchObject({ stderr: expect.stringContaining("answered 400") });
     await expect(python(bad, { RIG_REWARD_URL: url, RIG_REWARD_TOKEN: "wrong-token-0123456789" })).rejects.toMatchObject({ stderr: expect.stringContaining("answered 401") });
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it("verl's compute_score and TRL's trl_reward score an edit instruction (mode=edit)", async () => {
+    // Seed 3 draws both animals (seed 1 leaves the dog out, and no instruction can place against it).
+    const drawn = await createSimRoles().diffuser.generate("a cat left of a dog", { seed: 3 });
+    const image = (await encodePng(drawn.image)).toString("base64");
+    // Whichever way the image came out, the mirror prompt is the target it gets wrong.
+    const scored = await reward(new Request(url, { method: "POST", headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ query: ["q"], labels: [{ target: "a cat left of a dog", image }] }) }));
+    const wrong = ((await scored.json()) as { rewards: number[] }).rewards[0] === 0 ? "left" : "right";
+    const folder = mkdtempSync(path.join(tmpdir(), "rig-reward-"));
+    const groundTruth = path.join(folder, "ground_truth.json");
+    writeFileSync(groundTruth, JSON.stringify(JSON.stringify({ target: `a cat ${wrong} of a dog`, image })));
+    const fix = `move the cat to the ${wrong} of the dog`;
+    const script = [
+      "import json, rl_rig_reward",
+      `truth = json.load(open(${JSON.stringify(groundTruth)}))`,
+      `verl = rl_rig_reward.compute_score("rl-rig/edit", json.dumps({"instruction": ${JSON.stringify(fix)}}), truth)`,
+      `trl = rl_rig_reward.trl_reward([[{"role": "assistant", "content": ${JSON.stringify(fix)}}], "paint the sky purple"], [truth, truth])`,
+      "print(json.dumps({'verl': verl, 'trl': trl}))",
+    ].join("\n");
+    const { stdout } = await python(script, { RIG_REWARD_URL: `${url}&mode=edit`, RIG_REWARD_TOKEN: TOKEN });
+    const answer = JSON.parse(stdout) as { verl: number; trl: number[] };
+    expect(answer.verl, "the fix gains").toBeGreaterThan(0.5);
+    expect(answer.trl[0]).toBeCloseTo(answer.verl, 6);
+    expect(answer.trl[1], "an instruction the Editor cannot follow").toBeCloseTo(-0.1, 6);
     rmSync(folder, { recursive: true, force: true });
   });
 });

@@ -60,11 +60,19 @@ async function sampleOf(label: RewardLabel, index: number): Promise<RewardSample
 
 /**
  * OpenRLHF's query is the prompt followed by the policy's response: the instruction is the query
- * without its prompt (the whole query when it does not start with it).
+ * without its prompt (the whole query when it does not start with it), read from the Actor's
+ * answer format {"instruction": "..."} when it is that.
  */
 export function instructionOf(query: string, prompt: string | undefined): string {
-  const response = prompt && query.startsWith(prompt) ? query.slice(prompt.length) : query;
-  return response.trim();
+  const response = (prompt && query.startsWith(prompt) ? query.slice(prompt.length) : query).trim();
+  // The Actor prompt asks for {"instruction": "..."}; a plain sentence is taken as it is.
+  try {
+    const parsed = JSON.parse(response) as { instruction?: unknown };
+    if (typeof parsed.instruction === "string") return parsed.instruction.trim();
+  } catch {
+    // not JSON
+  }
+  return response;
 }
 
 export type RewardMode = "score" | "edit";

@@ -179,6 +179,24 @@ function describeCritique(critique: Critique): string {
   return critique.summary || "(no problems found)";
 }
 
+/** The Actor prompt's slots: the target, the critique, and the instructions already tried. */
+export function actorPromptSlots(input: Pick<ActorInput, "target" | "critique" | "history">): Record<string, string> {
+  return {
+    target: describeTarget(input.target),
+    critique: describeCritique(input.critique),
+    history: input.history.length ? input.history.map((line, index) => `${index + 1}. ${line}`).join("\n") : "(none)",
+  };
+}
+
+/**
+ * The text the VLM Actor sends with the image (prompt actor.v1), for training data: a policy
+ * trained on these prompts sees at inference exactly what it was trained on.
+ */
+export function actorPromptText(input: Pick<ActorInput, "target" | "critique" | "history">): { text: string; version: string } {
+  const prompt = loadPrompt("actor");
+  return { text: prompt.render(actorPromptSlots(input)), version: prompt.version };
+}
+
 export class VlmActor implements Actor {
   readonly name: string;
   readonly promptVersion: string;
@@ -192,11 +210,7 @@ export class VlmActor implements Actor {
   }
 
   private slots(input: ActorInput): Record<string, string> {
-    return {
-      target: describeTarget(input.target),
-      critique: describeCritique(input.critique),
-      history: input.history.length ? input.history.map((line, index) => `${index + 1}. ${line}`).join("\n") : "(none)",
-    };
+    return actorPromptSlots(input);
   }
 
   /** Several distinct candidate instructions, best first (for a trainer); prompt `actor-candidates.v1`. */
