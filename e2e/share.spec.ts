@@ -4,6 +4,12 @@ import { RunViewerPage } from "./pages/run-viewer-page";
 test("a share link opens a read-only viewer in a fresh context, with a link preview; revoking it closes it", async ({ browser, request, viewer }, testInfo) => {
   const runId = await createFinishedRun(request);
   await viewer.goto(`/runs/${runId}`);
+  // The owner can download the run as Actor training data.
+  const parquetLink = await viewer.page.getByTestId("export-verl").getAttribute("href");
+  const parquet = await request.get(parquetLink!);
+  expect(parquet.status()).toBe(200);
+  expect(parquet.headers()["content-type"]).toBe("application/vnd.apache.parquet");
+  expect(Number(parquet.headers()["x-rig-rows"])).toBeGreaterThan(0);
   await viewer.page.getByTestId("share-expiry").selectOption({ label: "in 7 days" });
   await viewer.shareButton.click();
   await expect(viewer.shareUrl).toHaveValue(/\/s\/[A-Za-z0-9_-]{43}$/);

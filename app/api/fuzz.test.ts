@@ -9,6 +9,7 @@ import { POST as cancelEvaluation } from "./evals/[id]/cancel/route";
 import { GET as exportEvaluation } from "./evals/[id]/export/route";
 import { GET as getEvaluation } from "./evals/[id]/route";
 import { POST as createEvaluation } from "./evals/route";
+import { GET as exportRuns } from "./export/route";
 import { GET as getImage } from "./images/[id]/route";
 import { POST as cancelRun } from "./runs/[id]/cancel/route";
 import { GET as getRun } from "./runs/[id]/route";
@@ -152,6 +153,16 @@ describe("runs endpoints under random input", () => {
         if (response.ok) await revokeShare(new Request(`${base}/`, { method: "DELETE" }), params({ id: runId }));
       }),
       { numRuns: RUNS, seed: 2204 },
+    );
+  });
+
+  it("GET /api/export with any format and runs", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.option(fc.constantFrom("verl", "trl", "openrlhf", "dpo", ""), { nil: undefined }), fc.array(fc.oneof(pathParam, fc.constant(runId)), { maxLength: 3 }), async (format, runs) => {
+        const query = new URLSearchParams([...(format === undefined ? [] : [["format", format]]), ...runs.map((run) => ["run", run])]);
+        await expectSafeAnswer(() => exportRuns(new Request(`${base}/api/export?${query}`)));
+      }),
+      { numRuns: RUNS, seed: 2211 },
     );
   });
 

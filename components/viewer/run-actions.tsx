@@ -101,6 +101,19 @@ export function RunActions({ run }: { run: RunDetail }) {
           The link was revoked; it no longer opens the run.
         </p>
       ) : null}
+      {!isLive(run.status) && run.iterations.length > 1 ? (
+        <p className="text-sm text-slate-700" data-testid="training-export">
+          Actor training data (one row per edit):{" "}
+          {(["verl", "trl", "openrlhf"] as const).map((format, index) => (
+            <span key={format}>
+              {index > 0 ? " · " : null}
+              <a href={`/api/export?format=${format}&run=${encodeURIComponent(run.id)}`} download data-testid={`export-${format}`} className="text-blue-800 underline">
+                {{ verl: "verl (Parquet)", trl: "TRL (JSONL)", openrlhf: "OpenRLHF (JSONL)" }[format]}
+              </a>
+            </span>
+          ))}
+        </p>
+      ) : null}
       {error ? (
         <p role="alert" className="rounded bg-red-50 px-3 py-2 text-sm text-red-800">
           {error.message}

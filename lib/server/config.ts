@@ -16,24 +16,23 @@ import { z } from "zod";
  */
 export const MIN_AUTH_TOKEN_LENGTH = 16;
 
+/** An optional shared secret: empty means unset; a short one is refused with how to make a good one. */
+function secretToken(variable: string) {
+  return z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value === "" ? undefined : value))
+    .refine((value) => value === undefined || value.length >= MIN_AUTH_TOKEN_LENGTH, {
+      message: `${variable} must be at least ${MIN_AUTH_TOKEN_LENGTH} characters; make one with: openssl rand -hex 32`,
+    });
+}
+
 const serverAccessSchema = z.object({
   RIG_HOST: z.string().trim().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   RIG_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  RIG_AUTH_TOKEN: z
-    .string()
-    .optional()
-    .transform((value) => (value === undefined || value === "" ? undefined : value))
-    .refine((value) => value === undefined || value.length >= MIN_AUTH_TOKEN_LENGTH, {
-      message: `RIG_AUTH_TOKEN must be at least ${MIN_AUTH_TOKEN_LENGTH} characters; make one with: openssl rand -hex 32`,
-    }),
-  RIG_REWARD_TOKEN: z
-    .string()
-    .optional()
-    .transform((value) => (value === undefined || value === "" ? undefined : value))
-    .refine((value) => value === undefined || value.length >= MIN_AUTH_TOKEN_LENGTH, {
-      message: `RIG_REWARD_TOKEN must be at least ${MIN_AUTH_TOKEN_LENGTH} characters; make one with: openssl rand -hex 32`,
-    }),
+  RIG_AUTH_TOKEN: secretToken("RIG_AUTH_TOKEN"),
+  RIG_REWARD_TOKEN: secretToken("RIG_REWARD_TOKEN"),
   RIG_TRUST_PROXY: z.enum(["0", "1"]).default("0"),
   RIG_RATE_LIMIT_WRITES: z.coerce.number().int().min(1).max(1_000_000).default(120),
   RIG_RATE_LIMIT_SIGNIN: z.coerce.number().int().min(1).max(1_000_000).default(10),
