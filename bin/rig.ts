@@ -49,7 +49,7 @@ program
 
 program
   .command("train")
-  .description("Reflection-GRPO: train the embedded world's Actor; writes OUT/checkpoint.json and OUT/metrics.jsonl.")
+  .description("Reflection-GRPO: train the embedded world's Actor; writes OUT/checkpoint.json, OUT/metrics.jsonl and the rollout groups OUT/groups/.")
   .argument("<role>", "actor (the Editor does not train yet)")
   .option("--dataset <file>", "training scene graphs (a data set file)")
   .option("--format <format>", "laion-sg | geneval | t2i-compbench | dsg | text")
@@ -66,11 +66,12 @@ program
 
 program
   .command("export")
-  .description("Actor training data from stored trajectories (folders of rig run --out): OUT/data.jsonl + images, or OUT/data.parquet for verl.")
-  .argument("<sources...>", "trajectory.json files or folders holding them")
-  .requiredOption("--format <format>", "openrlhf | trl | verl")
+  .description("Actor training data: edit states of rig run trajectories (OUT/data.jsonl + images, or OUT/data.parquet for verl), or DPO pairs from rig train's rollout groups.")
+  .argument("<sources...>", "folders (or files) holding trajectory.json, or groups.jsonl for dpo")
+  .requiredOption("--format <format>", "openrlhf | trl | verl (from rig run --out folders) | dpo (from rig train actor --out folders)")
   .requiredOption("--out <dir>", "where to write the data set")
   .option("--split <name>", "verl's extra_info.split", "train")
+  .option("--min-gap <reward>", "dpo: the smallest reward gap between chosen and rejected", "0.05")
   .action(exportCommand);
 
 const backends = program

@@ -90,8 +90,25 @@ describe("rig export", () => {
     }
   });
 
+  it("dpo: preference pairs from the rollout groups rig train actor wrote", async () => {
+    const trained = await rig("train", "actor", "--synthetic", "3", "--steps", "1", "--states-per-step", "3", "--out", path.join(folder, "train"));
+    expect(trained.code, trained.stderr).toBe(0);
+    const out = path.join(folder, "dpo");
+    const result = await rig("export", path.join(folder, "train"), "--format", "dpo", "--out", out);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^\d+ preference pairs from \d+ rollout groups \(reward gap >= 0.05\)/);
+    const rows = readFileSync(path.join(out, "data.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line) as { chosen: { content: { text: string }[] }[]; rejected: { content: { text: string }[] }[]; images: string[]; reward_chosen: number; reward_rejected: number });
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row.reward_chosen - row.reward_rejected).toBeGreaterThanOrEqual(0.05);
+      expect(row.chosen[0]!.content[0]!.text).not.toBe(row.rejected[0]!.content[0]!.text);
+      expect([...readFileSync(path.join(out, row.images[0]!)).subarray(0, 4)]).toEqual(PNG_MAGIC);
+    }
+  });
+
   it("says what is wrong in one line", async () => {
     expectOneLineError(await rig("export", path.join(folder, "nothing-here"), "--format", "verl", "--out", path.join(folder, "x")), /nothing-here: no such file or folder/);
-    expectOneLineError(await rig("export", path.join(folder, "runs"), "--format", "dpo", "--out", path.join(folder, "x")), /--format must be one of openrlhf, trl, verl/);
+    expectOneLineError(await rig("export", path.join(folder, "runs"), "--format", "parquet", "--out", path.join(folder, "x")), /--format must be one of openrlhf, trl, verl, dpo/);
+    expectOneLineError(await rig("export", path.join(folder, "runs"), "--format", "dpo", "--out", path.join(folder, "x")), /no groups\.jsonl under .*rig train actor --out DIR/);
   });
 });

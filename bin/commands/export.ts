@@ -3,6 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { CliError } from "../cli-error";
 import { parseOptions } from "../options";
+import { DEFAULT_MIN_REWARD_GAP, dpoRow, preferencePair, type RolloutGroupLine } from "../../lib/pipeline/export/dpo";
 import { editStates, type EditState, type Trajectory } from "../../lib/pipeline/export/edit-states";
 import { exportFormats, openRlhfRow, trlRow, verlRow } from "../../lib/pipeline/export/formats";
 import { verlParquet } from "../../lib/pipeline/export/verl-parquet";
@@ -13,6 +14,14 @@ const optionsSchema = z.object({
   format: z.enum(exportFormats, { error: `must be one of ${exportFormats.join(", ")}` }),
   out: z.string().min(1, "is required"),
   split: z.string().min(1).default("train"),
+  minGap: z.coerce.number({ error: "must be a number" }).min(0).max(10).default(DEFAULT_MIN_REWARD_GAP),
+});
+
+/** A line of groups.jsonl as `rig train actor` writes it. */
+const groupLineSchema = z.object({
+  step: z.number().int().min(0),
+  state: z.object({ target: sceneGraphSchema, critique: critiqueSchema, history: z.array(z.string()), sgIoU: z.number(), image: z.string().min(1) }),
+  samples: z.array(z.object({ instruction: z.string(), reward: z.number(), advantage: z.number(), probability: z.number(), kind: z.string().optional() })).min(1),
 });
 
 /** trajectory.json as `rig run --out` writes it: the parts an export reads. */
@@ -30,8 +39,8 @@ const trajectoryFileSchema = z.object({
   ),
 });
 
-/** Every trajectory.json under the given folders (or the files themselves). */
-async function trajectoryFiles(sources: string[]): Promise<string[]> {
+/** Every file called `name` under the given folders (or the files themselves). */
+async function filesNamed(name: string, sources: string[]): Promise<string[]> {
   const found: string[] = [];
   const visit = async (entry: string): Promise<void> => {
     const info = await stat(entry).catch(() => null);
@@ -39,7 +48,7 @@ async function trajectoryFiles(sources: string[]): Promise<string[]> {
     if (info.isFile()) return void found.push(entry);
     for (const child of (await readdir(entry, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
       if (child.isDirectory()) await visit(path.join(entry, child.name));
-      else if (child.name === "trajectory.json") found.push(path.join(entry, child.name));
+      else if (child.name === name) found.push(path.join(entry, child.name));
     }
   };
   for (const source of sources) await visit(source);
@@ -69,14 +78,16 @@ async function readTrajectory(file: string): Promise<Trajectory> {
 const imageName = (state: EditState) => `${state.runId}-${String(state.iteration).padStart(2, "0")}.png`;
 
 /**
- * `rig export --format openrlhf|trl|verl --out DIR SOURCE...`: the Actor's edit states of stored
- * trajectories (folders written by `rig run --out`) as an RL engine's data set: OUT/data.jsonl
- * with OUT/images/ (openrlhf, trl) or OUT/data.parquet (verl, images inside). Each row's label is
- * what POST /api/reward?mode=edit takes.
+ * `rig export --format openrlhf|trl|verl|dpo --out DIR SOURCE...`: the Actor's edit states of
+ * stored trajectories (folders written by `rig run --out`) as an RL engine's data set:
+ * OUT/data.jsonl with OUT/images/ (openrlhf, trl) or OUT/data.parquet (verl, images inside), each
+ * row's label what POST /api/reward?mode=edit takes; or, with dpo, TRL preference pairs from the
+ * rollout groups `rig train actor --out` wrote.
  */
 export async function exportCommand(sources: string[], rawOptions: unknown): Promise<void> {
   const options = parseOptions(optionsSchema, rawOptions);
-  const files = await trajectoryFiles(sources);
+  if (options.format === "dpo") return exportPreferencePairs(sources, options.out, options.minGap);
+  const files = await filesNamed("trajectory.json", sources);
   if (files.length === 0) throw new CliError(`no trajectory.json under ${sources.join(", ")}; write some with: rig run "<prompt>" --out DIR`);
   const states = (await Promise.all(files.map(readTrajectory))).flatMap(editStates);
   await mkdir(options.out, { recursive: true });
@@ -97,3 +108,31 @@ export async function exportCommand(sources: string[], rawOptions: unknown): Pro
   process.stdout.write(`${states.length} edit states from ${files.length} trajectories -> ${path.join(options.out, file)}\n`);
 }
 
+/** `--format dpo`: preference pairs from the rollout groups of `rig train actor --out` folders. */
+async function exportPreferencePairs(sources: string[], out: string, minGap: number): Promise<void> {
+  const files = await filesNamed("groups.jsonl", sources);
+  if (files.length === 0) throw new CliError(`no groups.jsonl under ${sources.join(", ")}; rig train actor --out DIR writes DIR/groups/groups.jsonl`);
+  await mkdir(path.join(out, "images"), { recursive: true });
+  const rows: string[] = [];
+  let groups = 0;
+  for (const [fileIndex, file] of files.entries()) {
+    const lines = (await readFile(file, "utf8")).split("\n").filter((line) => line.trim() !== "");
+    for (const [lineIndex, line] of lines.entries()) {
+      let parsed;
+      try {
+        parsed = groupLineSchema.safeParse(JSON.parse(line));
+      } catch {
+        throw new CliError(`${file}:${lineIndex + 1}: not JSON`);
+      }
+      if (!parsed.success) throw new CliError(`${file}:${lineIndex + 1}: not a rollout group: ${parsed.error.issues[0]!.path.join(".")}: ${parsed.error.issues[0]!.message}`);
+      groups += 1;
+      const pair = preferencePair(parsed.data as RolloutGroupLine, minGap);
+      if (!pair) continue;
+      const image = path.join("images", `${fileIndex}-${path.basename(pair.image)}`);
+      await writeFile(path.join(out, image), await readFile(path.join(path.dirname(file), pair.image)));
+      rows.push(JSON.stringify(dpoRow(pair, image)));
+    }
+  }
+  await writeFile(path.join(out, "data.jsonl"), rows.join("\n") + (rows.length ? "\n" : ""));
+  process.stdout.write(`${rows.length} preference pairs from ${groups} rollout groups (reward gap >= ${minGap}) -> ${path.join(out, "data.jsonl")}\n`);
+}

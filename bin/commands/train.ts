@@ -8,7 +8,8 @@ import { policyVector } from "../../lib/pipeline/backends/sim/actor";
 import { syntheticSceneGraph } from "../../lib/pipeline/backends/sim/synthetic-graphs";
 import { datasetFormats, DatasetImportError, importDatasetFile, type DatasetFormat } from "../../lib/pipeline/datasets";
 import type { SceneGraph } from "../../lib/pipeline/scene-graph/schema";
-import { defaultActorTrainingConfig, trainActor, type ActorTrainingConfig } from "../../lib/pipeline/training/actor-trainer";
+import { encodePng } from "../../lib/pipeline/image/png";
+import { defaultActorTrainingConfig, trainActor, type ActorTrainingConfig, type RolloutGroupRecord } from "../../lib/pipeline/training/actor-trainer";
 import { actorCheckpoint, loadActorPolicy } from "../../lib/pipeline/training/checkpoint";
 
 const optionsSchema = z.object({
@@ -27,7 +28,8 @@ const optionsSchema = z.object({
 
 /**
  * `rig train actor`: Reflection-GRPO on the embedded world's Actor (lib/pipeline/training). Writes
- * `OUT/checkpoint.json` (versioned; config, data hash, seed, git revision) and `OUT/metrics.jsonl`
+ * `OUT/checkpoint.json` (versioned; config, data hash, seed, git revision), `OUT/groups/` (every
+ * rollout group: the state, each candidate's probability, reward and advantage) and `OUT/metrics.jsonl`
  * (one line per step), shows progress on a terminal, and with --json prints a summary. The same
  * data, options and seed give the same checkpoint. The Editor does not train yet.
  */
@@ -50,27 +52,61 @@ export async function trainCommand(kind: string, rawOptions: unknown): Promise<v
   const metricsFile = path.join(options.out, "metrics.jsonl");
   await writeFile(metricsFile, "");
   const lines: string[] = [];
+  const groups = await rolloutGroupWriter(path.join(options.out, "groups"));
   const tty = Boolean(process.stderr.isTTY);
-  const result = await trainActor(graphs, config, (row) => {
-    lines.push(JSON.stringify(row));
-    if (tty) {
-      const width = 24;
-      const filled = Math.round(((row.step + 1) / config.steps) * width);
-      process.stderr.write(`\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] step ${row.step + 1}/${config.steps}  reward ${row.meanReward.toFixed(3)}  KL ${row.kl.toFixed(4)}  entropy ${row.entropy.toFixed(2)}`.padEnd(90));
-    }
-  });
+  const result = await trainActor(
+    graphs,
+    config,
+    (row) => {
+      lines.push(JSON.stringify(row));
+      if (tty) {
+        const width = 24;
+        const filled = Math.round(((row.step + 1) / config.steps) * width);
+        process.stderr.write(`\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] step ${row.step + 1}/${config.steps}  reward ${row.meanReward.toFixed(3)}  KL ${row.kl.toFixed(4)}  entropy ${row.entropy.toFixed(2)}`.padEnd(90));
+      }
+    },
+    groups.add,
+  );
+  const groupsFile = await groups.close();
   if (tty) process.stderr.write("\r" + " ".repeat(90) + "\r");
   await writeFile(metricsFile, lines.join("\n") + "\n");
   const checkpoint = actorCheckpoint(result.vector, config, graphs, gitRevision());
   const checkpointFile = path.join(options.out, "checkpoint.json");
   await writeFile(checkpointFile, JSON.stringify(checkpoint, null, 2) + "\n");
   const last = result.metrics.at(-1)!;
-  const summary = { checkpoint: checkpointFile, metrics: metricsFile, graphs: graphs.length, steps: config.steps, finalMeanReward: last.meanReward, finalKl: last.kl, parameters: Object.fromEntries(checkpoint.parameters.names.map((name, index) => [name, checkpoint.parameters.values[index]])) };
+  const summary = { checkpoint: checkpointFile, metrics: metricsFile, groups: groupsFile, graphs: graphs.length, steps: config.steps, finalMeanReward: last.meanReward, finalKl: last.kl, parameters: Object.fromEntries(checkpoint.parameters.names.map((name, index) => [name, checkpoint.parameters.values[index]])) };
   if (options.json) process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
   else {
     process.stdout.write(`Trained the Actor for ${config.steps} steps on ${graphs.length} graphs (SIMULATED world); last mean reward ${last.meanReward.toFixed(3)}, KL ${last.kl.toFixed(4)}.\n`);
-    process.stdout.write(`Wrote ${checkpointFile} and ${metricsFile}. Compare it with the hand-tuned policy on held-out graphs: npm run bench:train.\n`);
+    process.stdout.write(`Wrote ${checkpointFile}, ${metricsFile} and the rollout groups ${groupsFile} (DPO pairs: rig export --format dpo). Compare the policy with the hand-tuned one on held-out graphs: npm run bench:train.\n`);
   }
+}
+
+/**
+ * OUT/groups/groups.jsonl, one rollout group per line (the state's image in OUT/groups/images/),
+ * written as training runs: images are encoded at once, so no raster is held for long.
+ */
+async function rolloutGroupWriter(folder: string) {
+  await mkdir(path.join(folder, "images"), { recursive: true });
+  const pending: Promise<string>[] = [];
+  return {
+    add: (group: RolloutGroupRecord) => {
+      const image = path.join("images", `step-${String(group.step).padStart(3, "0")}-${String(pending.length).padStart(4, "0")}.png`);
+      pending.push(
+        encodePng(group.state.image).then(async (png) => {
+          await writeFile(path.join(folder, image), png);
+          const { image: _raster, seed: _seed, ...state } = group.state;
+          return JSON.stringify({ step: group.step, state: { ...state, image }, samples: group.samples });
+        }),
+      );
+    },
+    close: async () => {
+      const file = path.join(folder, "groups.jsonl");
+      const lines = await Promise.all(pending);
+      await writeFile(file, lines.join("\n") + (lines.length ? "\n" : ""));
+      return file;
+    },
+  };
 }
 
 async function trainingGraphs(options: z.infer<typeof optionsSchema>): Promise<SceneGraph[]> {

@@ -2,7 +2,7 @@ import "server-only";
 import { getRunDetailOrThrow } from "../db/runs";
 import { readImage } from "../images/store";
 import { editStates, type Trajectory } from "../pipeline/export/edit-states";
-import { openRlhfRow, trlRow, verlRow, type ExportFormat } from "../pipeline/export/formats";
+import { openRlhfRow, trlRow, verlRow, type TrajectoryFormat } from "../pipeline/export/formats";
 import { verlParquet } from "../pipeline/export/verl-parquet";
 import type { RunDetail } from "../schemas/run";
 
@@ -25,7 +25,7 @@ async function trajectoryOf(run: RunDetail, withImages: boolean): Promise<Trajec
   return { id: run.id, prompt: run.prompt, target: run.target, iterations };
 }
 
-export async function trainingExport(format: ExportFormat, runIds: readonly string[]): Promise<{ body: Uint8Array | string; contentType: string; fileName: string; rows: number }> {
+export async function trainingExport(format: TrajectoryFormat, runIds: readonly string[]): Promise<{ body: Uint8Array | string; contentType: string; fileName: string; rows: number }> {
   const runs = await Promise.all(runIds.map(getRunDetailOrThrow));
   const states = (await Promise.all(runs.map((run) => trajectoryOf(run, format === "verl")))).flatMap(editStates);
   const stem = runIds.length === 1 ? `rl-rig-${runIds[0]}` : `rl-rig-${runIds.length}-runs`;

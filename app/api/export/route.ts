@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { handle, parseOrThrow } from "@/lib/api/http";
 import { trainingExport } from "@/lib/jobs/training-export";
-import { exportFormats } from "@/lib/pipeline/export/formats";
+import { trajectoryFormats } from "@/lib/pipeline/export/formats";
 import { runIdSchema } from "@/lib/schemas/run";
 
 const MAX_RUNS = 200;
 const querySchema = z.object({
-  format: z.enum(exportFormats, { error: `format must be one of ${exportFormats.join(", ")}` }),
+  format: z.enum(trajectoryFormats, { error: `format must be one of ${trajectoryFormats.join(", ")}` }),
   run: z.array(runIdSchema).min(1, "name at least one run: ?run=<id>").max(MAX_RUNS, `at most ${MAX_RUNS} runs per export`),
 });
 

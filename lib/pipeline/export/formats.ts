@@ -5,8 +5,10 @@ import type { EditState } from "./edit-states";
  * target and the state's image, by id when the server has it, else inline base64), so the
  * engine's reward call (POST /api/reward?mode=edit) can replay the policy's instruction on it.
  */
-export const exportFormats = ["openrlhf", "trl", "verl"] as const;
-export type ExportFormat = (typeof exportFormats)[number];
+/** Formats made from trajectories; "dpo" is made from the trainer's rollout groups (export/dpo.ts). */
+export const trajectoryFormats = ["openrlhf", "trl", "verl"] as const;
+export type TrajectoryFormat = (typeof trajectoryFormats)[number];
+export const exportFormats = [...trajectoryFormats, "dpo"] as const;
 
 export const DATA_SOURCE = "rl-rig/edit";
 

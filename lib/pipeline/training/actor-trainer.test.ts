@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { defaultActorTrainingConfig, rewardOf, trainActor } from "./actor-trainer";
+import { defaultActorTrainingConfig, rewardOf, trainActor, type RolloutGroupRecord } from "./actor-trainer";
 import { actorCheckpoint, loadActorPolicy } from "./checkpoint";
 import { policyVector } from "../backends/sim/actor";
 import { syntheticSceneGraph } from "../backends/sim/synthetic-graphs";
@@ -23,6 +23,25 @@ describe("trainActor", () => {
       expect(row.kl).toBeGreaterThanOrEqual(0);
       expect(Number.isFinite(row.meanReward)).toBe(true);
     }
+  });
+
+  it("reports each rollout group: the state, and every sample's instruction, probability, reward and advantage", async () => {
+    const groups: RolloutGroupRecord[] = [];
+    const { metrics } = await trainActor(graphs, { ...small, steps: 1 }, undefined, (group) => groups.push(group));
+    expect(groups.length).toBeGreaterThan(0);
+    for (const group of groups) {
+      expect(group.samples).toHaveLength(small.groupSize);
+      expect(group.state.sgIoU).toBeLessThan(1);
+      for (const sample of group.samples) {
+        expect(sample.instruction.length).toBeGreaterThan(3);
+        expect(sample.probability).toBeGreaterThan(0);
+        expect(sample.probability).toBeLessThanOrEqual(1);
+      }
+      // GRPO's group-normalised advantages sum to zero.
+      expect(group.samples.reduce((sum, sample) => sum + sample.advantage, 0)).toBeCloseTo(0, 6);
+    }
+    const rewards = groups.flatMap((group) => group.samples.map((sample) => sample.reward));
+    expect(rewards.reduce((sum, reward) => sum + reward, 0) / rewards.length).toBeCloseTo(metrics[0]!.meanReward, 6);
   });
 
   it("writes a checkpoint that loads back as the trained policy, and names what is wrong with a bad one", async () => {

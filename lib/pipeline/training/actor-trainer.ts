@@ -10,7 +10,7 @@ import { sceneGraphMetrics, type SceneGraphMetrics } from "../metrics/scene-grap
 import type { CheckResult, Checker, Critique } from "../roles/types";
 import { sceneGraphToPromptText } from "../scene-graph/prompt-text";
 import type { SceneGraph } from "../scene-graph/schema";
-import { Adam, defaultGrpoSettings, grpoObjective, policyProbabilities, type Group, type GrpoSettings } from "./grpo";
+import { Adam, defaultGrpoSettings, groupAdvantages, grpoObjective, policyProbabilities, type Group, type GrpoSettings } from "./grpo";
 
 /**
  * Reflection-GRPO for the embedded world's Actor (its linear-softmax policy over candidate edits,
@@ -76,6 +76,17 @@ export interface StepMetrics {
   parameters: number[];
 }
 
+/**
+ * One state's rollout group as the trainer weighed it: the state the Actor saw, and each sampled
+ * candidate instruction with its probability under the sampling policy, its reward and its
+ * group-normalised advantage. Kept for DPO pairs and for showing why the policy moved.
+ */
+export interface RolloutGroupRecord {
+  step: number;
+  state: { target: SceneGraph; image: RasterImage; critique: Critique; history: string[]; sgIoU: number; seed: number };
+  samples: { instruction: string; kind: string; probability: number; reward: number; advantage: number }[];
+}
+
 export function initialVector(init: ActorTrainingConfig["init"]): number[] {
   if (init === "uniform") return policyVector(defaultActorPolicy).map(() => 0);
   if (init === "heuristic") return policyVector(defaultActorPolicy);
@@ -94,6 +105,7 @@ export async function trainActor(
   graphs: readonly SceneGraph[],
   config: ActorTrainingConfig = defaultActorTrainingConfig,
   onStep?: (metrics: StepMetrics) => void,
+  onGroup?: (group: RolloutGroupRecord) => void,
 ): Promise<{ vector: number[]; metrics: StepMetrics[] }> {
   if (graphs.length === 0) throw new RangeError("training needs at least one scene graph");
   const world = createSimRoles();
@@ -129,6 +141,20 @@ export async function trainActor(
         samples.push({ action, reward: rewardOf(before, outcome, config.reward), oldProbability: old[action]!, referenceProbability: referenceProbabilities[action]! });
       }
       groups.push({ candidates, samples });
+      if (onGroup) {
+        const advantages = groupAdvantages(samples.map((sample) => sample.reward), config.grpo.lossType, config.grpo.advantageEpsilon);
+        onGroup({
+          step,
+          state: { target: state.target, image: state.image, critique: state.reading.critique, history: state.history, sgIoU: before.metrics.sgIoU, seed: state.seed },
+          samples: samples.map((sample, position) => ({
+            instruction: proposals[sample.action]!.instruction,
+            kind: proposals[sample.action]!.kind,
+            probability: sample.oldProbability,
+            reward: sample.reward,
+            advantage: advantages[position]!,
+          })),
+        });
+      }
     }
     // The first evaluation is at the sampling policy (every ratio 1); later ones see the moved
     // policy, so the clip fraction reported is that of the last update's evaluation.
