@@ -4,18 +4,19 @@ import { runLoop } from "./engine";
 import type { RunErrorEvent } from "./events";
 import { deriveSeed } from "./seeds";
 import { eventLog, fakeRoles, manualClock, ROLE_COST_MS, score, target, type FakeOptions } from "./test-support";
-import type { LoopInput } from "./types";
+import type { LoopInput, RoleRetryPolicy } from "./types";
 
 const PROMPT = "eight things in a row";
 
-function setup(options: FakeOptions, input: Partial<LoopInput> = {}) {
+/** Retries are off unless a test turns them on (their own tests are under "runLoop: retries"). */
+function setup(options: FakeOptions, input: Partial<LoopInput> = {}, retry: RoleRetryPolicy = { attempts: 0, delayMs: 0 }) {
   const clock = options.clock ?? manualClock();
   const fakes = fakeRoles({ ...options, clock });
   const log = eventLog();
   const run = () =>
     runLoop(
       { target, prompt: PROMPT, seed: 7, ...input },
-      { roles: fakes.roles, score, now: clock.now, onEvent: log.onEvent },
+      { roles: fakes.roles, score, now: clock.now, onEvent: log.onEvent, retry },
     );
   return { ...fakes, log, run, clock };
 }
@@ -273,6 +274,35 @@ describe("runLoop: warnings, durations, judge", () => {
   it("leaves the judgement out without a judge", async () => {
     const { run } = setup({ script: [8] });
     expect(await run()).not.toHaveProperty("judgement");
+  });
+});
+
+describe("runLoop: retries", () => {
+  const waits: number[] = [];
+  const policy: RoleRetryPolicy = { attempts: 2, delayMs: 100, sleep: async (ms) => void waits.push(ms) };
+
+  it("calls a role again, same seed, after a retryable failure, and says so on the iteration", async () => {
+    waits.length = 0;
+    const failure = new RoleError("editor", "timeout", "no answer within 1500 ms", true);
+    const seeds: number[] = [];
+    // The fake counts a call only once it succeeds, so count attempts here.
+    const { run } = setup({ script: [1, 8], hooks: { editor: (_call, options) => { seeds.push(options.seed); if (seeds.length <= 2) throw failure; } } }, { maxIterations: 2 }, policy);
+    const result = await run();
+    expect(result.iterations).toHaveLength(2);
+    expect(waits).toEqual([100, 200]);
+    expect(new Set(seeds).size, "every attempt gets the same seed").toBe(1);
+    expect(result.iterations[1]!.warnings.filter((warning) => warning.startsWith("editor: retried after"))).toHaveLength(2);
+  });
+
+  it("gives up after the last attempt with the role's error, and never retries what cannot help", async () => {
+    waits.length = 0;
+    const persistent = new RoleError("checker", "backend_unavailable", "HTTP 503", true);
+    await expect(setup({ script: [1, 8], hooks: { checker: () => { throw persistent; } } }, {}, policy).run()).rejects.toBe(persistent);
+    expect(waits).toEqual([100, 200]);
+    waits.length = 0;
+    const final = new RoleError("checker", "invalid_input", "the image is empty");
+    await expect(setup({ script: [1, 8], hooks: { checker: () => { throw final; } } }, {}, policy).run()).rejects.toBe(final);
+    expect(waits).toEqual([]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { abortableSleep } from "../backends/http";
 import type { RasterImage } from "../image/raster";
 import { RoleError, type RoleName } from "../roles/errors";
 import type { RoleCallOptions, RoleProgress } from "../roles/types";
@@ -13,6 +14,7 @@ import {
 } from "./stop-conditions";
 import {
   defaultLoopSettings,
+  defaultRoleRetry,
   type IterationDurations,
   type IterationRecord,
   type IterationSeeds,
@@ -61,6 +63,7 @@ export async function runLoop(input: LoopInput, deps: LoopDependencies): Promise
   const settings = resolveSettings(input);
   const { target, prompt, seed, signal } = input;
   const { roles, score, capabilities } = deps;
+  const retry = deps.retry ?? defaultRoleRetry;
   assertCapabilities(roles, capabilities, settings.maxIterations);
   const now = deps.now ?? (() => globalThis.performance.now());
   const emit = async (event: LoopEvent) => {
@@ -90,9 +93,24 @@ export async function runLoop(input: LoopInput, deps: LoopDependencies): Promise
     const progress = progressRelay(emit, iteration, role, () => controller.abort(new Error("a subscriber failed on role-progress")));
     const started = now();
     let outcome: { value: T } | { error: unknown };
+    const retries: string[] = [];
     try {
-      outcome = { value: await invoke({ seed: callSeed, signal: controller.signal, onProgress: progress.report }) };
+      for (let attempt = 0; ; attempt++) {
+        try {
+          outcome = { value: await invoke({ seed: callSeed, signal: controller.signal, onProgress: progress.report }) };
+          break;
+        } catch (error) {
+          const again = error instanceof RoleError && error.retryable && error.code !== "aborted" && attempt < retry.attempts && !controller.signal.aborted;
+          if (!again) {
+            outcome = { error };
+            break;
+          }
+          retries.push(`retried after: ${error.message}`);
+          await (retry.sleep ?? abortableSleep)(retry.delayMs * 2 ** attempt, controller.signal);
+        }
+      }
     } catch (error) {
+      // The run was cancelled during a retry's wait.
       outcome = { error };
     } finally {
       signal?.removeEventListener("abort", forward);
@@ -110,7 +128,7 @@ export async function runLoop(input: LoopInput, deps: LoopDependencies): Promise
     }
     position.role = undefined;
     const warning = seedWarning(role, roles[role]!.name, capabilities);
-    const warnings = warning === undefined ? outcome.value.warnings : [...outcome.value.warnings, warning];
+    const warnings = [...retries, ...outcome.value.warnings, ...(warning === undefined ? [] : [warning])];
     return { value: outcome.value, warnings, durationMs, seed: callSeed };
   }
 

@@ -60,7 +60,22 @@ export interface LoopDependencies {
    * as the embedded world (everything honoured). What the loop does with them: capabilities.ts.
    */
   capabilities?: RoleCapabilities;
+  /** How the loop retries a role call that failed with a retryable RoleError; default defaultRoleRetry. */
+  retry?: RoleRetryPolicy;
 }
+
+/**
+ * A role call whose error says it may be tried again (a timeout, a 5xx that outlasted the HTTP
+ * client's own retries, a malformed answer) is called again, same seed, after `delayMs`,
+ * doubling, up to `attempts` more times; each retry leaves a warning on the iteration.
+ */
+export interface RoleRetryPolicy {
+  attempts: number;
+  delayMs: number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+export const defaultRoleRetry: RoleRetryPolicy = { attempts: 2, delayMs: 500 };
 
 /** The seed each role call of one iteration received. */
 export interface IterationSeeds {

@@ -95,7 +95,9 @@ export function toRoleError(role: RoleName, error: unknown, signal: AbortSignal 
   const api = findInChain(error, (value): value is APICallError => APICallError.isInstance(value));
   if (api) {
     const status = api.statusCode ? `HTTP ${api.statusCode}: ` : "";
-    return new RoleError(role, "backend_unavailable", redactSecrets(`${status}${api.message} (${api.url})`, secrets), api.isRetryable);
+    // A 2xx whose body could not be read (cut short, not JSON) is a broken transfer: worth another try.
+    const unreadableSuccess = api.statusCode !== undefined && api.statusCode >= 200 && api.statusCode < 300;
+    return new RoleError(role, "backend_unavailable", redactSecrets(`${status}${api.message} (${api.url})`, secrets), api.isRetryable || unreadableSuccess);
   }
   const message = error instanceof Error ? error.message : String(error);
   return new RoleError(role, "backend_unavailable", redactSecrets(message, secrets), false);
