@@ -21,7 +21,13 @@ test("the profile select offers sim (the default) and the config's profiles, say
   await expect(page.getByTestId("settings-profile")).toHaveText("(profile: remote)");
   await expect(page.getByTestId("profile-config-error")).toHaveCount(0);
 
+  // The remote profile keeps the embedded Actor, so its policy can still be chosen.
+  await expect(page.getByTestId("actor-policy-select")).toBeVisible();
   await select.selectOption("sim");
+  // The embedded Actor's policy: the untrained one, shown with the run's back ends.
+  const policy = page.getByTestId("actor-policy-select");
+  await expect(policy.locator("option")).toHaveText([/^heuristic/, /^uniform/]);
+  await policy.selectOption("uniform");
   // The settings are open already (setSettings would toggle them shut).
   await page.getByLabel("Max iterations", { exact: true }).fill("2");
   await page.getByLabel("Patience", { exact: true }).fill("1");
@@ -32,6 +38,7 @@ test("the profile select offers sim (the default) and the config's profiles, say
   await expect(page.getByTestId("run-profile")).toHaveText("sim");
   await expect(page.getByTestId("run-role-backend")).toHaveCount(5);
   await expect(page.locator('[data-testid="run-role-backend"][data-role="editor"]')).toContainText("sim");
+  await expect(page.locator('[data-testid="run-role-backend"][data-role="actor"]')).toContainText("sim (policy uniform)");
 });
 
 test("a run on a profile that cannot be resolved fails at once with the reason shown; the API never shows URLs or key variables", async ({ page, request, viewer }) => {

@@ -7,6 +7,7 @@ import { MAX_INPUT_CHARACTERS } from "@/lib/schemas/run";
 import { validatePromptInput, looksLikeJson } from "@/lib/viewer/input-validation";
 import { findProfile, profileQueries, seedCaveat } from "@/lib/viewer/profile-queries";
 import { createRun, runQueries } from "@/lib/viewer/run-queries";
+import { ActorPolicySelect, hasEmbeddedActor } from "@/components/profiles/actor-policy-select";
 import { effectiveProfile, ProfileSelect } from "@/components/profiles/profile-select";
 import { examplePrompts } from "./example-prompts";
 import { defaultSettings, SettingsFields, settingsToRequest, type SettingsValues } from "./settings-fields";
@@ -20,6 +21,8 @@ export function PromptForm() {
   const [clientError, setClientError] = useState<string | null>(null);
   /** "" until the user picks one: the server's default profile then. */
   const [chosenProfile, setChosenProfile] = useState("");
+  /** "" or "heuristic": the default policy, sent as nothing. */
+  const [actorPolicy, setActorPolicy] = useState("");
   const profiles = useQuery(profileQueries.list());
   const profile = effectiveProfile(chosenProfile, profiles.data);
 
@@ -40,7 +43,8 @@ export function PromptForm() {
     const problem = validatePromptInput(input);
     setClientError(problem);
     if (problem) return;
-    create.mutate({ input, settings: settingsToRequest(settings, profile) });
+    const policy = actorPolicy && actorPolicy !== "heuristic" && hasEmbeddedActor(profiles.data, profile) ? { actorPolicy } : {};
+    create.mutate({ input, settings: { ...settingsToRequest(settings, profile), ...policy } });
   }
 
   function edit(value: string) {
@@ -98,6 +102,7 @@ export function PromptForm() {
               create.reset();
             }}
           />
+          <ActorPolicySelect value={actorPolicy} onChange={setActorPolicy} list={profiles.data} profile={profile} />
           <SettingsFields values={settings} onChange={setSettings} seedNote={seedCaveat(findProfile(profiles.data, profile))} />
         </div>
       </details>

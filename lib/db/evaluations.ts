@@ -55,6 +55,7 @@ export async function createEvaluation(data: CreateEvaluationInput): Promise<{ i
         targetSgIoU: data.settings.targetSgIoU,
         patience: data.settings.patience,
         profile: data.settings.profile,
+        ...(data.settings.actorPolicy ? { actorPolicy: data.settings.actorPolicy } : {}),
       };
       await tx.evaluationItem.create({
         data: {

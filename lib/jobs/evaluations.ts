@@ -1,4 +1,5 @@
 import "server-only";
+import { assertActorPolicy } from "./actor-policies";
 import {
   completeEvaluationIfDone,
   createEvaluation,
@@ -52,6 +53,7 @@ export async function submitEvaluation(body: unknown): Promise<{ id: string; ite
   }
   if (imported.items.length === 0) throw new AppError("bad_request:dataset", `${fileName ?? "upload"}: no usable item in the file`);
   const items = selectItems(imported.items, request.limit, request.sampleSeed);
+  assertActorPolicy(request.settings.actorPolicy);
   const settings = evaluationSettingsSchema.parse({ ...request.settings, profile: await chooseProfile(request.settings.profile) });
   const { id } = await createEvaluation({
     name: request.name,

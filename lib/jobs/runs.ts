@@ -1,4 +1,5 @@
 import "server-only";
+import { assertActorPolicy } from "./actor-policies";
 import { cancelWaitingRun, requestRunCancel } from "../db/run-execution";
 import { createRun, getRunStatus } from "../db/runs";
 import { AppError } from "../errors";
@@ -30,6 +31,7 @@ export async function submitRun(body: unknown): Promise<{ id: string }> {
   const prompt = reading.source === "prompt" ? input : sceneGraphToPromptText(reading.graph);
   // A profile is a NAME; its URLs and keys stay in the server's config and environment.
   const profile = await chooseProfile(partialSettings.profile);
+  assertActorPolicy(partialSettings.actorPolicy);
   const settings = runSettingsSchema.parse({ ...partialSettings, profile });
   const run = await createRun({ input, prompt, target: reading.graph, settings });
   notifyRunQueued();

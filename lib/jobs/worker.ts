@@ -1,6 +1,7 @@
 import "server-only";
 import { encodePng, decodeImage } from "../pipeline/image/png";
 import { createSimRoles } from "../pipeline/backends/sim";
+import { SimActor } from "../pipeline/backends/sim/actor";
 import type { Env } from "../pipeline/backends/config";
 import { runLoop } from "../pipeline/loop/engine";
 import type { LoopEvent, RoleProgressEvent } from "../pipeline/loop/events";
@@ -30,7 +31,8 @@ import { publishRunEvent } from "./event-bus";
 import type { DatasetFormat } from "../pipeline/datasets/types";
 import type { FinishedItemRun } from "./evaluation-results";
 import type { GradeRun, RunListener } from "./run-listener";
-import { ProfileRoles, type ResolveRunRoles } from "./profile-roles";
+import { resolveActorPolicy } from "./actor-policies";
+import { ProfileRoles, type ResolveRunRoles, type RunRoles } from "./profile-roles";
 import { ProgressThrottle } from "./progress-throttle";
 
 /**
@@ -309,7 +311,9 @@ export class RunWorker {
     let outcome: RunOutcome;
     let redact = (text: string) => text;
     try {
-      const { roles, backends, capabilities, redact: redactEndpoints } = await this.resolveRoles(run.settings.profile);
+      const profile = await this.resolveRoles(run.settings.profile);
+      const { roles, backends } = await withActorPolicy(profile, run.settings.actorPolicy);
+      const { capabilities, redact: redactEndpoints } = profile;
       if (redactEndpoints) redact = redactEndpoints;
       if (this.abandoned) throw new Error("worker abandoned");
       await recordRunBackends(run.id, backends);
@@ -424,6 +428,20 @@ async function toIterationRecord(stored: StoredIteration): Promise<IterationReco
     warnings: stored.warnings,
     durationsMs: { ...durations, checker: checker ?? 0 },
     seeds: stored.seeds,
+  };
+}
+
+/**
+ * The profile's roles with the run's Actor policy (settings.actorPolicy) on the embedded Actor,
+ * recorded in the run's backends; a profile whose Actor is a model cannot take one.
+ */
+async function withActorPolicy(profile: RunRoles, name: string | undefined): Promise<Pick<RunRoles, "roles" | "backends">> {
+  if (name === undefined || name === "heuristic") return profile;
+  const actorBackend = profile.backends.roles.actor ?? "sim";
+  if (actorBackend !== "sim") throw new Error(`settings.actorPolicy "${name}" is for the embedded Actor; profile "${profile.backends.profile}" runs its Actor on ${actorBackend}`);
+  return {
+    roles: { ...profile.roles, actor: new SimActor(await resolveActorPolicy(name)) },
+    backends: { ...profile.backends, roles: { ...profile.backends.roles, actor: `sim (policy ${name})` } },
   };
 }
 

@@ -26,6 +26,7 @@ export const evaluationSettingsSchema = z
     patience: runSettingsSchema.shape.patience,
     /** Back-end profile of every item run (GET /api/profiles lists them). */
     profile: runSettingsSchema.shape.profile,
+    actorPolicy: runSettingsSchema.shape.actorPolicy,
   })
   .strict();
 export type EvaluationSettings = z.infer<typeof evaluationSettingsSchema>;
@@ -42,7 +43,14 @@ export const createEvaluationRequestSchema = z
     /** Skip bad lines (listed) instead of failing at the first. */
     lenient: z.boolean().default(false),
     settings: z
-      .object({ seed: runSettingsFields.seed, maxIterations: runSettingsFields.maxIterations, targetSgIoU: runSettingsFields.targetSgIoU, patience: runSettingsFields.patience, profile: runSettingsFields.profile })
+      .object({
+        seed: runSettingsFields.seed,
+        maxIterations: runSettingsFields.maxIterations,
+        targetSgIoU: runSettingsFields.targetSgIoU,
+        patience: runSettingsFields.patience,
+        profile: runSettingsFields.profile,
+        actorPolicy: runSettingsFields.actorPolicy,
+      })
       .partial()
       .strict()
       .default({}),

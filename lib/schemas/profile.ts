@@ -52,6 +52,8 @@ export const profileListResponseSchema = z
     profiles: z.array(profileViewSchema),
     /** Set when rig.config.json cannot be read or is invalid: only "sim" is listed then. */
     configError: z.string().nullable(),
+    /** What settings.actorPolicy may name: "heuristic", "uniform" and the server's checkpoints. */
+    actorPolicies: z.array(z.string()),
   })
   .strict();
 export type ProfileListResponse = z.infer<typeof profileListResponseSchema>;

@@ -37,6 +37,12 @@ export const runSettingsFields = {
   patience: z.number().int().min(1).max(20),
   /** Back-end profile serving the roles (GET /api/profiles lists them). */
   profile: profileNameSchema,
+  /**
+   * The embedded Actor's policy: "heuristic" (the hand-tuned one, the default), "uniform", or the
+   * name of a `rig train actor` checkpoint in the server's checkpoints folder (GET /api/profiles
+   * lists them as actorPolicies). Only a profile whose Actor is the embedded one can take it.
+   */
+  actorPolicy: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be "heuristic", "uniform" or the name of a checkpoint on the server'),
 };
 
 export const runSettingsSchema = z
@@ -47,6 +53,7 @@ export const runSettingsSchema = z
     patience: runSettingsFields.patience.default(3),
     /** Default "sim" here; a request without a profile gets the config's defaultProfile. */
     profile: runSettingsFields.profile.default("sim"),
+    actorPolicy: runSettingsFields.actorPolicy.optional(),
   })
   .strict();
 export type RunSettings = z.infer<typeof runSettingsSchema>;

@@ -1,0 +1,70 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getRunDetail } from "../db/runs";
+import { useTestDatabase } from "../db/test-support";
+import { createSimRoles } from "../pipeline/backends/sim";
+import { policyVector, defaultActorPolicy } from "../pipeline/backends/sim/actor";
+import { syntheticSceneGraph } from "../pipeline/backends/sim/synthetic-graphs";
+import { defaultActorTrainingConfig } from "../pipeline/training/actor-trainer";
+import { actorCheckpoint } from "../pipeline/training/checkpoint";
+import { listActorPolicies } from "./actor-policies";
+import { subscribeRunEvents } from "./event-bus";
+import { submitRun } from "./runs";
+import { RunWorker } from "./worker";
+
+useTestDatabase();
+
+let folder = "";
+beforeAll(() => {
+  folder = mkdtempSync(path.join(tmpdir(), "rig-checkpoints-"));
+  process.env.RIG_CHECKPOINTS = folder;
+  const checkpoint = JSON.stringify(actorCheckpoint(policyVector(defaultActorPolicy).map((value) => value * 2), defaultActorTrainingConfig, [syntheticSceneGraph(1)], null));
+  writeFileSync(path.join(folder, "sharper.json"), checkpoint);
+  mkdirSync(path.join(folder, "run-7"));
+  writeFileSync(path.join(folder, "run-7", "checkpoint.json"), checkpoint);
+  writeFileSync(path.join(folder, "notes.txt"), "not a checkpoint");
+});
+afterAll(() => {
+  delete process.env.RIG_CHECKPOINTS;
+  rmSync(folder, { recursive: true, force: true });
+});
+
+async function execute(runId: string) {
+  const done = new Promise<void>((resolve) => {
+    const unsubscribe = subscribeRunEvents(runId, (event) => {
+      if (event.type === "status" && ["succeeded", "failed"].includes(event.status)) {
+        unsubscribe();
+        resolve();
+      }
+    });
+  });
+  const worker = new RunWorker({ concurrency: 1, pollIntervalMs: 20, createRoles: () => createSimRoles(), log: () => {} });
+  await worker.start();
+  await done;
+  await worker.stop();
+  return (await getRunDetail(runId))!;
+}
+
+describe("settings.actorPolicy", () => {
+  it("lists the built-in policies and the server's checkpoints by name", () => {
+    expect(listActorPolicies()).toEqual(["heuristic", "uniform", "run-7", "sharper"]);
+  });
+
+  it("runs the embedded Actor with the chosen checkpoint and records it with the run's back ends", async () => {
+    const { id } = await submitRun({ input: "a cat left of a dog", settings: { actorPolicy: "sharper", maxIterations: 3 } });
+    const run = await execute(id);
+    expect(run.status).toBe("succeeded");
+    expect(run.settings.actorPolicy).toBe("sharper");
+    expect(run.backends?.roles.actor).toBe("sim (policy sharper)");
+  });
+
+  it("refuses a policy the server does not have, naming the field and what there is", async () => {
+    await expect(submitRun({ input: "a cat left of a dog", settings: { actorPolicy: "nope" } })).rejects.toMatchObject({
+      status: 400,
+      message: 'settings.actorPolicy: no policy "nope"; available: heuristic, uniform, run-7, sharper',
+    });
+    await expect(submitRun({ input: "a cat left of a dog", settings: { actorPolicy: "../etc/passwd" } })).rejects.toMatchObject({ status: 400 });
+  });
+});
