@@ -2,9 +2,7 @@ import { parquetReadObjects } from "hyparquet";
 import { describe, expect, it } from "vitest";
 import { createRun, getRunDetail } from "@/lib/db/runs";
 import { useTestDatabase } from "@/lib/db/test-support";
-import { subscribeRunEvents } from "@/lib/jobs/event-bus";
-import { RunWorker } from "@/lib/jobs/worker";
-import { createSimRoles } from "@/lib/pipeline/backends/sim";
+import { executeQueuedRun } from "@/lib/jobs/test-support";
 import { parseSceneGraphInput } from "@/lib/pipeline/scene-graph/parse-input";
 import { rewardLabelSchema } from "@/lib/schemas/reward";
 import { apiErrorSchema, runSettingsSchema } from "@/lib/schemas/run";
@@ -18,18 +16,7 @@ const PROMPT = "a red cup left of a blue laptop and a cat under a table";
 
 async function finishedRun(): Promise<string> {
   const { id } = await createRun({ input: PROMPT, prompt: PROMPT, target: parseSceneGraphInput(PROMPT), settings: runSettingsSchema.parse({ seed: 1, patience: 5 }) });
-  const done = new Promise<void>((resolve) => {
-    const unsubscribe = subscribeRunEvents(id, (event) => {
-      if (event.type === "status" && event.status === "succeeded") {
-        unsubscribe();
-        resolve();
-      }
-    });
-  });
-  const worker = new RunWorker({ concurrency: 1, pollIntervalMs: 20, createRoles: () => createSimRoles(), log: () => {} });
-  await worker.start();
-  await done;
-  await worker.stop();
+  await executeQueuedRun(id);
   return id;
 }
 

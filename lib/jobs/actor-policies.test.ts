@@ -4,15 +4,13 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getRunDetail } from "../db/runs";
 import { useTestDatabase } from "../db/test-support";
-import { createSimRoles } from "../pipeline/backends/sim";
 import { policyVector, defaultActorPolicy } from "../pipeline/backends/sim/actor";
 import { syntheticSceneGraph } from "../pipeline/backends/sim/synthetic-graphs";
 import { defaultActorTrainingConfig } from "../pipeline/training/actor-trainer";
 import { actorCheckpoint } from "../pipeline/training/checkpoint";
 import { listActorPolicies } from "./actor-policies";
-import { subscribeRunEvents } from "./event-bus";
 import { submitRun } from "./runs";
-import { RunWorker } from "./worker";
+import { executeQueuedRun } from "./test-support";
 
 useTestDatabase();
 
@@ -31,22 +29,6 @@ afterAll(() => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-async function execute(runId: string) {
-  const done = new Promise<void>((resolve) => {
-    const unsubscribe = subscribeRunEvents(runId, (event) => {
-      if (event.type === "status" && ["succeeded", "failed"].includes(event.status)) {
-        unsubscribe();
-        resolve();
-      }
-    });
-  });
-  const worker = new RunWorker({ concurrency: 1, pollIntervalMs: 20, createRoles: () => createSimRoles(), log: () => {} });
-  await worker.start();
-  await done;
-  await worker.stop();
-  return (await getRunDetail(runId))!;
-}
-
 describe("settings.actorPolicy", () => {
   it("lists the built-in policies and the server's checkpoints by name", () => {
     expect(listActorPolicies()).toEqual(["heuristic", "uniform", "run-7", "sharper"]);
@@ -54,7 +36,8 @@ describe("settings.actorPolicy", () => {
 
   it("runs the embedded Actor with the chosen checkpoint and records it with the run's back ends", async () => {
     const { id } = await submitRun({ input: "a cat left of a dog", settings: { actorPolicy: "sharper", maxIterations: 3 } });
-    const run = await execute(id);
+    await executeQueuedRun(id);
+    const run = (await getRunDetail(id))!;
     expect(run.status).toBe("succeeded");
     expect(run.settings.actorPolicy).toBe("sharper");
     expect(run.backends?.roles.actor).toBe("sim (policy sharper)");
