@@ -61,11 +61,14 @@ test("a run on a profile that cannot be resolved fails at once with the reason s
   await expect(page.getByTestId("run-profile")).toHaveText("remote");
 });
 
-test("the evaluation form has the profile select too", async ({ page }) => {
+test("the evaluation form has the profile and Actor policy selects too", async ({ page }) => {
   await page.goto("/evals");
   const select = page.getByTestId("profile-select");
   await expect(select).toHaveValue("sim");
   await expect(select).toHaveAttribute("name", "settings.profile");
   await select.selectOption("remote");
   await expect(page.getByTestId("seed-note")).toContainText("replays may differ");
+  // The embedded Actor's policy goes with the upload too.
+  await expect(page.getByTestId("actor-policy-select")).toHaveAttribute("name", "settings.actorPolicy");
+  await expect(page.getByTestId("actor-policy-select")).toHaveValue("heuristic");
 });

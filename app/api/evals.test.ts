@@ -31,6 +31,20 @@ async function expectError(response: Response, status: number, code: string | Re
 }
 
 describe("POST /api/evals", () => {
+  it("takes the embedded Actor's policy from the form and gives it to every item run; refuses one the server does not have", async () => {
+    const response = await upload(geneval, { format: "geneval", limit: "2", "settings.actorPolicy": "uniform" });
+    expect(response.status).toBe(201);
+    const { id } = (await response.json()) as { id: string };
+    const detail = (await (await getEvaluation(new Request(`${base}/api/evals/${id}`), params(id))).json()) as { evaluation: { settings: { actorPolicy?: string } }; items: Array<{ runId: string }> };
+    expect(detail.evaluation.settings.actorPolicy).toBe("uniform");
+    const runs = await db().run.findMany({ where: { id: { in: detail.items.map((item) => item.runId) } }, select: { settings: true } });
+    expect(runs.map((run) => (run.settings as { actorPolicy?: string }).actorPolicy)).toEqual(["uniform", "uniform"]);
+    const before = await rowCounts();
+    expect(await expectError(await upload(geneval, { format: "geneval", "settings.actorPolicy": "missing-checkpoint" }), 400, "bad_request:settings")).toMatch(/settings\.actorPolicy: no policy "missing-checkpoint"/);
+    expect(await rowCounts()).toEqual(before);
+    await cancelEvaluation(new Request(`${base}/api/evals/${id}/cancel`, { method: "POST" }), params(id));
+  });
+
   it("starts an evaluation from a multipart upload, lists it, exports it and cancels it", async () => {
     const response = await upload(geneval, { format: "geneval", name: "upload test", limit: "2", "settings.maxIterations": "2" });
     expect(response.status).toBe(201);

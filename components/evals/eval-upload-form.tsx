@@ -6,6 +6,7 @@ import { useId, useState, type FormEvent } from "react";
 import { evaluationFormats, MAX_DATASET_BYTES } from "@/lib/schemas/evaluation";
 import { evalQueries, uploadEvaluation } from "@/lib/viewer/eval-queries";
 import { findProfile, profileQueries, seedCaveat } from "@/lib/viewer/profile-queries";
+import { ActorPolicySelect } from "@/components/profiles/actor-policy-select";
 import { effectiveProfile, ProfileSelect } from "@/components/profiles/profile-select";
 
 const formatLabels: Record<(typeof evaluationFormats)[number], string> = {
@@ -26,6 +27,7 @@ export function EvalUploadForm() {
   const [clientError, setClientError] = useState<string | null>(null);
   /** "" until the user picks one: the server's default profile then. */
   const [chosenProfile, setChosenProfile] = useState("");
+  const [actorPolicy, setActorPolicy] = useState("");
   const profiles = useQuery(profileQueries.list());
   const profile = effectiveProfile(chosenProfile, profiles.data);
   const seedNote = seedCaveat(findProfile(profiles.data, profile));
@@ -109,6 +111,7 @@ export function EvalUploadForm() {
         </label>
       </div>
       <ProfileSelect name="settings.profile" value={profile} onChange={setChosenProfile} />
+      <ActorPolicySelect name="settings.actorPolicy" value={actorPolicy} onChange={setActorPolicy} list={profiles.data} profile={profile} />
       {error ? (
         <p role="alert" data-testid="eval-error" className="rounded bg-red-50 px-3 py-2 text-sm text-red-800">
           {error}

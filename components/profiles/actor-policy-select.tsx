@@ -17,7 +17,7 @@ export function hasEmbeddedActor(list: ProfileListResponse | undefined, profile:
  * checkpoint of `rig train actor` in the server's checkpoints folder. Shown only when the chosen
  * profile's Actor is the embedded one.
  */
-export function ActorPolicySelect({ value, onChange, list, profile }: { value: string; onChange: (policy: string) => void; list: ProfileListResponse | undefined; profile: string }) {
+export function ActorPolicySelect({ value, onChange, list, profile, name }: { value: string; onChange: (policy: string) => void; list: ProfileListResponse | undefined; profile: string; name?: string }) {
   const id = useId();
   if (!hasEmbeddedActor(list, profile)) return null;
   const policies = list?.actorPolicies ?? ["heuristic", "uniform"];
@@ -26,7 +26,7 @@ export function ActorPolicySelect({ value, onChange, list, profile }: { value: s
       <label htmlFor={`${id}-policy`} className="text-sm font-medium text-slate-800">
         Actor policy
       </label>
-      <select id={`${id}-policy`} data-testid="actor-policy-select" value={value || "heuristic"} onChange={(event) => onChange(event.target.value)} aria-describedby={`${id}-policy-hint`} className="max-w-md rounded border border-slate-300 bg-white px-2 py-1 text-sm">
+      <select id={`${id}-policy`} name={name} data-testid="actor-policy-select" value={value || "heuristic"} onChange={(event) => onChange(event.target.value)} aria-describedby={`${id}-policy-hint`} className="max-w-md rounded border border-slate-300 bg-white px-2 py-1 text-sm">
         {policies.map((policy) => (
           <option key={policy} value={policy}>
             {policy === "heuristic" ? "heuristic (hand-tuned, default)" : policy === "uniform" ? "uniform (untrained)" : `${policy} (trained checkpoint)`}

@@ -25,7 +25,7 @@ function tooLarge(): AppError {
   return new AppError("payload_too_large:dataset", `the data set file is larger than ${MAX_DATASET_BYTES / 1024 / 1024} MB`);
 }
 
-/** The create request from a multipart form (fields: file, format, name, limit, sampleSeed, lenient, settings.* including settings.profile) or a JSON body. */
+/** The create request from a multipart form (fields: file, format, name, limit, sampleSeed, lenient, settings.* including settings.profile and settings.actorPolicy) or a JSON body. */
 async function readEvaluationRequest(request: Request): Promise<unknown> {
   if (Number(request.headers.get("content-length") ?? "0") > MAX_REQUEST_BYTES) throw tooLarge();
   const type = request.headers.get("content-type") ?? "";
@@ -50,6 +50,7 @@ async function readEvaluationRequest(request: Request): Promise<unknown> {
         (["seed", "maxIterations", "targetSgIoU", "patience"] as const).flatMap((key) => (field(`settings.${key}`) === undefined ? [] : [[key, number(`settings.${key}`)]])),
       ),
       ...(field("settings.profile") === undefined ? {} : { profile: field("settings.profile") }),
+      ...(field("settings.actorPolicy") === undefined ? {} : { actorPolicy: field("settings.actorPolicy") }),
     };
     return {
       name: field("name") ?? file.name,
