@@ -102,6 +102,7 @@ export async function rewardBatch(
   } catch (error) {
     if (error instanceof AppError) throw error;
     const message = error instanceof RoleError ? error.message : error instanceof Error ? error.message : String(error);
-    throw new AppError("bad_gateway:checker", `the Checker of profile "${profile}" failed: ${roles.redact ? roles.redact(message) : message}`);
+    // The message starts with the role that failed ("checker: ...", "editor: ...").
+    throw new AppError("bad_gateway:backend", `a back end of profile "${profile}" failed: ${roles.redact ? roles.redact(message) : message}`);
   }
 }

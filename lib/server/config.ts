@@ -8,8 +8,8 @@ import { z } from "zod";
  * - PORT or RIG_PORT: the port (default 3000).
  * - RIG_AUTH_TOKEN: when set, every write and every private read needs it (bearer header, or the
  *   session cookie the sign-in page sets). Required when RIG_HOST is not a loopback address.
- * - RIG_TRUST_PROXY=1: the server sits behind a reverse proxy, so the client address comes from the
- *   first X-Forwarded-For entry; otherwise that header is replaced by the socket's address.
+ * - RIG_TRUST_PROXY=1: the server sits behind one reverse proxy, so the client address is the last
+ *   X-Forwarded-For entry (the proxy's); otherwise that header is replaced by the socket's address.
  * - RIG_REWARD_TOKEN: the bearer token of POST /api/reward (the reward service is off without it).
  * - RIG_RATE_LIMIT_WRITES / RIG_RATE_LIMIT_SIGNIN / RIG_RATE_LIMIT_REWARD: requests per minute and
  *   client (defaults 120 / 10 / 600).

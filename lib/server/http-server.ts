@@ -18,13 +18,17 @@ export const MAX_REQUEST_BYTES = MAX_DATASET_BYTES + 64 * 1024;
 
 const FORWARDING_HEADERS = ["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-real-ip", "forwarded"];
 
-/** The client's address; without a trusted proxy, forwarding headers a client sent are dropped. */
+/**
+ * The client's address. Behind a trusted proxy it is the last X-Forwarded-For entry, the one the
+ * proxy appended (the entries before it are whatever the client sent); without one, forwarding
+ * headers a client sent are dropped.
+ */
 export function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
   const socketAddress = request.socket.remoteAddress ?? "unknown";
   if (trustProxy) {
     const forwarded = request.headers["x-forwarded-for"];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-    return first || socketAddress;
+    const last = (Array.isArray(forwarded) ? forwarded.at(-1) : forwarded)?.split(",").at(-1)?.trim();
+    return last || socketAddress;
   }
   for (const name of FORWARDING_HEADERS) delete request.headers[name];
   request.headers["x-forwarded-for"] = socketAddress;

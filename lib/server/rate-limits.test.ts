@@ -26,8 +26,8 @@ describe("clientAddress", () => {
     expect(request.headers).toEqual({ "x-forwarded-for": "10.1.2.3" });
   });
 
-  it("behind a trusted proxy, takes the first X-Forwarded-For entry", () => {
-    expect(clientAddress(message({ "x-forwarded-for": "203.0.113.7, 10.0.0.1" }), true)).toBe("203.0.113.7");
+  it("behind a trusted proxy, takes the entry the proxy appended, not what the client made up before it", () => {
+    expect(clientAddress(message({ "x-forwarded-for": "1.1.1.1, 203.0.113.7" }), true)).toBe("203.0.113.7");
     expect(clientAddress(message({}), true)).toBe("10.1.2.3");
   });
 });
