@@ -51,8 +51,10 @@ const rewardFromIndex = process.argv.indexOf("--reward-from");
 const rewardFrom = rewardFromIndex >= 0 && process.argv[rewardFromIndex + 1] === "scorer" ? "scorer" : "checker";
 const init = process.argv.includes("--init-uniform") ? "uniform" : "heuristic";
 const config = { ...defaultActorTrainingConfig, steps, seed, rewardFrom, init, learningRate: option("--learning-rate", defaultActorTrainingConfig.learningRate) } as const;
-const trained = await trainActor(training, config, (row) => {
-  if (process.stderr.isTTY) process.stderr.write(`\rtraining step ${row.step + 1}/${steps}  mean reward ${row.meanReward.toFixed(3)}  KL ${row.kl.toFixed(4)}  `);
+const trained = await trainActor(training, config, {
+  onStep: (row) => {
+    if (process.stderr.isTTY) process.stderr.write(`\rtraining step ${row.step + 1}/${steps}  mean reward ${row.meanReward.toFixed(3)}  KL ${row.kl.toFixed(4)}  `);
+  },
 });
 if (process.stderr.isTTY) process.stderr.write("\r" + " ".repeat(80) + "\r");
 const trainMs = performance.now() - started;

@@ -54,10 +54,8 @@ export async function trainCommand(kind: string, rawOptions: unknown): Promise<v
   const lines: string[] = [];
   const groups = await rolloutGroupWriter(path.join(options.out, "groups"));
   const tty = Boolean(process.stderr.isTTY);
-  const result = await trainActor(
-    graphs,
-    config,
-    (row) => {
+  const result = await trainActor(graphs, config, {
+    onStep: (row) => {
       lines.push(JSON.stringify(row));
       if (tty) {
         const width = 24;
@@ -65,8 +63,8 @@ export async function trainCommand(kind: string, rawOptions: unknown): Promise<v
         process.stderr.write(`\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] step ${row.step + 1}/${config.steps}  reward ${row.meanReward.toFixed(3)}  KL ${row.kl.toFixed(4)}  entropy ${row.entropy.toFixed(2)}`.padEnd(90));
       }
     },
-    groups.add,
-  );
+    onGroup: groups.add,
+  });
   const groupsFile = await groups.close();
   if (tty) process.stderr.write("\r" + " ".repeat(90) + "\r");
   await writeFile(metricsFile, lines.join("\n") + "\n");

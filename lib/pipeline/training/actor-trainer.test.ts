@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultActorTrainingConfig, rewardOf, trainActor, type RolloutGroupRecord } from "./actor-trainer";
 import { actorCheckpoint, loadActorPolicy } from "./checkpoint";
-import { policyVector } from "../backends/sim/actor";
+import { actorFeatureNames, defaultActorPolicy, policyVector } from "../backends/sim/actor";
 import { syntheticSceneGraph } from "../backends/sim/synthetic-graphs";
 
 const graphs = [syntheticSceneGraph(2001), syntheticSceneGraph(2002), syntheticSceneGraph(2003)];
@@ -13,7 +13,7 @@ const small = { ...defaultActorTrainingConfig, steps: 2, statesPerStep: 3, group
 describe("trainActor", () => {
   it("is reproducible from its seed, moves the policy, and reports every step", async () => {
     const steps: number[] = [];
-    const first = await trainActor(graphs, small, (row) => steps.push(row.step));
+    const first = await trainActor(graphs, small, { onStep: (row) => steps.push(row.step) });
     const again = await trainActor(graphs, small);
     expect(again.vector).toEqual(first.vector);
     expect(steps).toEqual([0, 1]);
@@ -27,7 +27,7 @@ describe("trainActor", () => {
 
   it("reports each rollout group: the state, and every sample's instruction, probability, reward and advantage", async () => {
     const groups: RolloutGroupRecord[] = [];
-    const { metrics } = await trainActor(graphs, { ...small, steps: 1 }, undefined, (group) => groups.push(group));
+    const { metrics } = await trainActor(graphs, { ...small, steps: 1 }, { onGroup: (group) => groups.push(group) });
     expect(groups.length).toBeGreaterThan(0);
     for (const group of groups) {
       expect(group.samples).toHaveLength(small.groupSize);
@@ -42,6 +42,24 @@ describe("trainActor", () => {
     }
     const rewards = groups.flatMap((group) => group.samples.map((sample) => sample.reward));
     expect(rewards.reduce((sum, reward) => sum + reward, 0) / rewards.length).toBeCloseTo(metrics[0]!.meanReward, 6);
+  });
+
+  it("follows the reward it is given: rewarding only recolours raises that kind's weight above every other's", async () => {
+    const kindIndex = (kind: string) => actorFeatureNames.indexOf(`kind:${kind}` as (typeof actorFeatureNames)[number]);
+    const start = policyVector(defaultActorPolicy);
+    const seen = new Map<string, number>();
+    const { vector } = await trainActor(graphs, { ...small, steps: 4, statesPerStep: 4, groupSize: 6 }, {
+      shapeReward: ({ kind }) => {
+        seen.set(kind, (seen.get(kind) ?? 0) + 1);
+        return kind === "recolour" ? 1 : 0;
+      },
+    });
+    // These graphs' states offer recolours beside bundled fixes, so groups mix the two.
+    expect(seen.get("recolour"), "the favoured kind was sampled").toBeGreaterThan(0);
+    expect(seen.get("bundle"), "and another kind beside it").toBeGreaterThan(0);
+    const moved = (kind: string) => vector[kindIndex(kind)]! - start[kindIndex(kind)]!;
+    expect(moved("recolour")).toBeGreaterThan(0);
+    for (const kind of [...seen.keys()].filter((other) => other !== "recolour")) expect(moved(kind), kind).toBeLessThan(moved("recolour"));
   });
 
   it("writes a checkpoint that loads back as the trained policy, and names what is wrong with a bad one", async () => {

@@ -1,5 +1,5 @@
 import { createSimRoles } from "../backends/sim";
-import { defaultActorPolicy, policyFromVector, policyVector, proposeEdits, SimActor, type ActorPolicy, type EditProposal } from "../backends/sim/actor";
+import { defaultActorPolicy, policyFromVector, policyVector, proposeEdits, SimActor, type ActorPolicy, type EditKind, type EditProposal } from "../backends/sim/actor";
 import { withSceneContext } from "../backends/sim/instructions";
 import { createRng, type Rng } from "../backends/sim/random";
 import { SimOracleScorer } from "../backends/sim/scorer";
@@ -101,12 +101,22 @@ interface State {
   seed: number;
 }
 
+export interface TrainActorHooks {
+  onStep?: (metrics: StepMetrics) => void;
+  onGroup?: (group: RolloutGroupRecord) => void;
+  /**
+   * Replaces each sample's reward (given the candidate's edit kind and the configured reward), for
+   * experiments and tests that ask whether training follows the reward it is given.
+   */
+  shapeReward?: (sample: { kind: EditKind; reward: number }) => number;
+}
+
 export async function trainActor(
   graphs: readonly SceneGraph[],
   config: ActorTrainingConfig = defaultActorTrainingConfig,
-  onStep?: (metrics: StepMetrics) => void,
-  onGroup?: (group: RolloutGroupRecord) => void,
+  hooks: TrainActorHooks = {},
 ): Promise<{ vector: number[]; metrics: StepMetrics[] }> {
+  const { onStep, onGroup, shapeReward } = hooks;
   if (graphs.length === 0) throw new RangeError("training needs at least one scene graph");
   const world = createSimRoles();
   const oracle = new SimOracleScorer(world.library);
@@ -138,7 +148,13 @@ export async function trainActor(
         const outcome = await tryEdit(world, rewardReader, state, proposals[action]!, sample);
         gainSum += outcome.after.metrics.sgIoU - before.metrics.sgIoU;
         gainCount += 1;
-        samples.push({ action, reward: rewardOf(before, outcome, config.reward), oldProbability: old[action]!, referenceProbability: referenceProbabilities[action]! });
+        const reward = rewardOf(before, outcome, config.reward);
+        samples.push({
+          action,
+          reward: shapeReward ? shapeReward({ kind: proposals[action]!.kind, reward }) : reward,
+          oldProbability: old[action]!,
+          referenceProbability: referenceProbabilities[action]!,
+        });
       }
       groups.push({ candidates, samples });
       if (onGroup) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chooseEdit, defaultActorPolicy, policyFromVector, policyVector, proposeEdits, SimActor } from "./actor";
+import { actorFeatureNames, chooseEdit, defaultActorPolicy, policyFromVector, policyVector, proposeEdits, SimActor } from "./actor";
 import { createRng } from "./random";
 import { createRaster } from "../../image/raster";
 import { critiqueSchema, type Critique } from "../../roles/types";
@@ -158,6 +158,21 @@ describe("chooseEdit", () => {
       attributeMismatches: [{ objectId: "car", expected: ["blue"], observed: ["red"] }],
       matches: { cup: "d1", laptop: "d2", car: "d3" },
     }),
+  });
+
+  it("chooses by its parameters: raising one kind's weight makes that kind likelier and, far enough, the choice", () => {
+    // One violated relation: moving its subject or its object fixes it, and no bundle is offered.
+    const input = { target, history: [], critique: critique({ triples: [{ subject: "cup", predicate: "left of", object: "laptop", status: "violated" }], matches: { cup: "d1", laptop: "d2" } }) };
+    const before = proposeEdits(input, defaultActorPolicy);
+    expect(new Set(before.map((proposal) => proposal.kind))).toEqual(new Set(["move-subject", "move-object"]));
+    const chosenBefore = chooseEdit(before, defaultActorPolicy, createRng(1))!.kind;
+    const other = chosenBefore === "move-subject" ? "move-object" : "move-subject";
+    const index = actorFeatureNames.indexOf(`kind:${other}`);
+    const raised = policyFromVector(policyVector(defaultActorPolicy).map((value, position) => (position === index ? value + 6 : value)), defaultActorPolicy);
+    const share = (list: typeof before) => list.filter((proposal) => proposal.kind === other).reduce((sum, proposal) => sum + proposal.probability, 0);
+    const after = proposeEdits(input, raised);
+    expect(share(after)).toBeGreaterThan(share(before));
+    expect(chooseEdit(after, raised, createRng(1))!.kind).toBe(other);
   });
 
   it("greedy mode always takes the most probable edit", () => {
