@@ -69,13 +69,15 @@ export async function runLoop(input: LoopInput, deps: LoopDependencies): Promise
   const emit = async (event: LoopEvent) => {
     await deps.onEvent?.(event);
   };
-  const stopConditions: Array<[LoopResult["stopReason"], StopCondition]> = [
-    ["target-reached", sgIoUReached(settings.targetSgIoU)],
-    ["budget-spent", iterationBudgetSpent(settings.maxIterations)],
-    ["no-improvement", noImprovementFor(settings.patience)],
-  ];
-
   const iterations: IterationRecord[] = resumedIterations(input);
+  const steer = checkedSteer(input, iterations.length);
+  // A branch is judged on its own iterations, except for the budget, which counts them all.
+  const branchStart = steer?.iteration ?? 0;
+  const stopConditions: Array<[LoopResult["stopReason"], StopCondition]> = [
+    ["target-reached", from(branchStart, sgIoUReached(settings.targetSgIoU))],
+    ["budget-spent", iterationBudgetSpent(settings.maxIterations)],
+    ["no-improvement", from(Math.max(0, branchStart - 1), noImprovementFor(settings.patience))],
+  ];
   /** Where the run is, for `run-error`: the role is set only while its call is in flight. */
   const position: { iteration: number; role?: RoleName } = { iteration: 0 };
 
@@ -151,15 +153,20 @@ export async function runLoop(input: LoopInput, deps: LoopDependencies): Promise
       const { durationMs } = generated;
       await emit({ type: "image-end", iteration: index, role: "diffuser", image, warnings: generated.warnings, durationMs });
     } else {
-      const history = iterations.flatMap((record) => (record.instruction === undefined ? [] : [record.instruction]));
-      const acted = await call("actor", index, (options) =>
-        roles.actor.act({ image: previous.image, target, critique: previous.critique, history }, options),
-      );
-      instruction = acted.value.instruction;
-      seeds.actor = acted.seed;
-      durationsMs.actor = acted.durationMs;
-      collect("actor", acted.warnings);
-      const edited = await call("editor", index, (options) => roles.editor.edit(previous.image, acted.value.instruction, options));
+      const steered = steer?.iteration === index ? steer : undefined;
+      if (steered?.instruction !== undefined) {
+        instruction = steered.instruction;
+      } else {
+        const history = iterations.flatMap((record) => (record.instruction === undefined ? [] : [record.instruction]));
+        const critique = steered?.critique ?? previous.critique;
+        const acted = await call("actor", index, (options) => roles.actor.act({ image: previous.image, target, critique, history }, options));
+        instruction = acted.value.instruction;
+        seeds.actor = acted.seed;
+        durationsMs.actor = acted.durationMs;
+        collect("actor", acted.warnings);
+      }
+      const written = instruction;
+      const edited = await call("editor", index, (options) => roles.editor.edit(previous.image, written, options));
       image = edited.value.image;
       seeds.editor = edited.seed;
       durationsMs.editor = edited.durationMs;
@@ -336,6 +343,21 @@ function resumedIterations(input: LoopInput): IterationRecord[] {
     if (record.index !== position) throw new RangeError(`resumed iterations must be 0..n-1 in order; found index ${record.index} at position ${position}`);
   });
   return iterations;
+}
+
+/** The steer of a branch, checked to continue its resumed iterations; undefined for a plain run. */
+function checkedSteer(input: LoopInput, resumedCount: number): LoopInput["steer"] {
+  const { steer } = input;
+  if (steer === undefined) return undefined;
+  if (!Number.isInteger(steer.iteration) || steer.iteration < 1) throw new RangeError(`steer.iteration must be an integer >= 1 (a branch starts after an iteration), got ${steer.iteration}`);
+  if (resumedCount < steer.iteration) throw new RangeError(`a branch steered at iteration ${steer.iteration} needs iterations 0..${steer.iteration - 1} to resume from; got ${resumedCount}`);
+  if (steer.instruction !== undefined && steer.instruction.trim() === "") throw new RangeError("steer.instruction is empty");
+  return steer;
+}
+
+/** The condition applied to the iterations from index `start` on. */
+function from(start: number, condition: StopCondition): StopCondition {
+  return start === 0 ? condition : ({ iterations }) => condition({ iterations: iterations.slice(start) });
 }
 
 /** Applies the defaults and rejects settings the loop cannot honour. */

@@ -46,6 +46,24 @@ export interface LoopInput {
    * them. Their `iteration-end` events are not emitted again. Omit for a new run.
    */
   resume?: { iterations: readonly IterationRecord[] };
+  /**
+   * A person's hand on one iteration: how a branch forked from another run's iteration k starts.
+   * The run resumes from the parent's iterations 0..k, and iteration `steer.iteration` (k + 1) is
+   * made from that person's input: with `instruction` the Actor is not called and the Editor
+   * applies the instruction as written; with only `critique` the Actor reads that critique instead
+   * of the Checker's. Every later iteration is the loop's own. The stop conditions other than the
+   * budget see only the branch: "target reached" counts iterations from `steer.iteration` on, and
+   * "no improvement" measures from the fork point k. Applied only when the loop reaches that index,
+   * so a branch resumed after a crash past it is not steered twice.
+   */
+  steer?: Steer;
+}
+
+export interface Steer {
+  /** The first iteration of the branch (the fork point + 1), at least 1. */
+  iteration: number;
+  instruction?: string;
+  critique?: Critique;
 }
 
 export interface LoopDependencies {
