@@ -11,7 +11,10 @@ import { GET as getEvaluation } from "./evals/[id]/route";
 import { POST as createEvaluation } from "./evals/route";
 import { GET as exportRuns } from "./export/route";
 import { GET as getImage } from "./images/[id]/route";
+import { commitIteration } from "@/lib/db/run-execution";
+import { POST as createBranch } from "./runs/[id]/branches/route";
 import { POST as cancelRun } from "./runs/[id]/cancel/route";
+import { GET as getTree } from "./runs/[id]/tree/route";
 import { GET as getRun } from "./runs/[id]/route";
 import { DELETE as revokeShare, POST as shareRun } from "./runs/[id]/share/route";
 import { GET as listRuns, POST as createRun } from "./runs/route";
@@ -92,6 +95,27 @@ const shareBody = fc.oneof(
   fc.record({ expiresInDays: fc.oneof(fc.integer({ min: -5, max: 400 }), fc.double(), fc.jsonValue({ maxDepth: 1 })), extra: fc.jsonValue({ maxDepth: 1 }) }, { requiredKeys: [] }).map((value) => JSON.stringify(value)),
 );
 
+const critique = { triples: [], missingObjects: ["cup"], extraObjects: [], attributeMismatches: [], matches: {}, locations: {}, depths: {}, summary: "no cup" };
+const branchBody = fc.oneof(
+  anyText,
+  fc
+    .record(
+      {
+        iteration: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.double(), fc.string({ maxLength: 3 })),
+        steer: fc.oneof(
+          fc.record({ instruction: fc.oneof(fc.string({ maxLength: 600 }), fc.constantFrom("", "  ", "make the cup red")) }),
+          fc.record({ critique: fc.oneof(fc.constant(critique), fc.jsonValue({ maxDepth: 2 })) }),
+          fc.record({ instruction: fc.string({ maxLength: 10 }), critique: fc.constant(critique) }),
+          fc.jsonValue({ maxDepth: 2 }),
+        ),
+        budget: fc.integer({ min: -1, max: 25 }),
+        settings: fc.oneof(settings, plausibleSettings),
+      },
+      { requiredKeys: [] },
+    )
+    .map((value) => JSON.stringify(value)),
+);
+
 function jsonRequest(url: string, method: string, body: string | undefined): Request {
   return new Request(`${base}${url}`, { method, body, headers: { "content-type": "application/json" } });
 }
@@ -154,6 +178,32 @@ describe("runs endpoints under random input", () => {
       }),
       { numRuns: RUNS, seed: 2204 },
     );
+  });
+
+  it("POST /api/runs/<id>/branches with any body and GET /api/runs/<id>/tree with any id", async () => {
+    // A run with one stored iteration to branch from; no worker runs here, so branches stay queued.
+    await commitIteration(runId, {
+      index: 0,
+      imageId: "0".repeat(64),
+      instruction: null,
+      detected: { objects: [], relations: [] },
+      critique,
+      metrics: { sgIoU: 0, entityIoU: 0, relationIoU: 0 },
+      durationsMs: { checker: 1 },
+      seeds: { checker: 1 },
+      warnings: [],
+    });
+    const statuses = new Set<number>();
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.constant(runId), pathParam), branchBody, async (id, body) => {
+        statuses.add((await expectSafeAnswer(() => createBranch(jsonRequest("/", "POST", body), params({ id })))).status);
+        const tree = await expectSafeAnswer(() => getTree(new Request(`${base}/`), params({ id })));
+        expect([200, 400, 404]).toContain(tree.status);
+      }),
+      { numRuns: RUNS * 3, seed: 2212 },
+    );
+    expect(statuses).toContain(201);
+    expect(statuses).toContain(400);
   });
 
   it("GET /api/export with any format and runs", async () => {

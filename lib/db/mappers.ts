@@ -8,8 +8,10 @@ import {
   judgementViewSchema,
   metricsSchema,
   runBackendsSchema,
+  branchSteerSchema,
   runStatusSchema,
   storedRunSettingsSchema,
+  type RunLineage,
   type IterationView,
   type RunDetail,
   type RunSummary,
@@ -79,6 +81,13 @@ export function toRunDetail(row: Run, iterations: Iteration[]): RunDetail {
     startedAt: row.startedAt?.toISOString() ?? null,
     finishedAt: row.finishedAt?.toISOString() ?? null,
     judgement: row.judgement === null ? null : judgementViewSchema.parse(row.judgement),
+    lineage: toRunLineage(row),
     iterations: iterations.map(toIterationView),
   };
+}
+
+/** A branch's origin; null for a run started from a prompt. */
+export function toRunLineage(row: Pick<Run, "id" | "parentRunId" | "forkIndex" | "rootRunId" | "steer">): RunLineage | null {
+  if (row.forkIndex === null || row.steer === null) return null;
+  return { parentRunId: row.parentRunId, forkIndex: row.forkIndex, rootRunId: row.rootRunId ?? row.id, steer: branchSteerSchema.parse(row.steer) };
 }

@@ -4,9 +4,9 @@ import type { Critique } from "../pipeline/roles/types";
 import type { SceneGraph } from "../pipeline/scene-graph/schema";
 import { critiqueSchema } from "../pipeline/roles/types";
 import { sceneGraphSchema } from "../pipeline/scene-graph/schema";
-import { metricsSchema, storedRunSettingsSchema, type IterationView, type RunBackends, type RunSettings, type RunStatus } from "../schemas/run";
+import { metricsSchema, storedRunSettingsSchema, type BranchSteer, type IterationView, type RunBackends, type RunSettings, type RunStatus } from "../schemas/run";
 import { db } from "./client";
-import { durationsSchema, seedsSchema, toIterationView, warningsSchema } from "./mappers";
+import { durationsSchema, seedsSchema, toIterationView, toRunLineage, warningsSchema } from "./mappers";
 
 /**
  * The worker's side of a run: claim, commit iterations, finish. Each iteration is committed in
@@ -37,6 +37,8 @@ export interface ClaimedRun {
   attempts: number;
   /** The evaluation the run is an item of, or null. */
   evaluationId: string | null;
+  /** For a branch: the parent's iteration it continues from and what the person gave the next one. */
+  branch: { forkIndex: number; steer: BranchSteer } | null;
 }
 
 /** Start-up: runs a dead process left "running" become "interrupted" (and are resumed later). */
@@ -77,9 +79,11 @@ async function loadClaimedRun(id: string): Promise<ClaimedRun> {
     where: { id },
     include: { iterations: { orderBy: { index: "asc" } }, evaluationItem: { select: { evaluationId: true } } },
   });
+  const lineage = toRunLineage(row);
   return {
     id: row.id,
     evaluationId: row.evaluationItem?.evaluationId ?? null,
+    branch: lineage ? { forkIndex: lineage.forkIndex, steer: lineage.steer } : null,
     prompt: row.prompt,
     target: sceneGraphSchema.parse(row.target),
     settings: storedRunSettingsSchema.parse(row.settings),

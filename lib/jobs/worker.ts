@@ -332,6 +332,7 @@ export class RunWorker {
           patience: run.settings.patience,
           signal: controller.signal,
           resume: { iterations: resumed },
+          ...(run.branch ? { steer: { iteration: run.branch.forkIndex + 1, ...run.branch.steer } } : {}),
         },
         { roles: loopRoles, score: this.score, ...(capabilities ? { capabilities } : {}), onEvent: (event) => this.onEvent(run.id, event, controller, progress, redact) },
       );

@@ -8,6 +8,8 @@ import { sceneGraphSchema } from "../pipeline/scene-graph/schema";
  * column is re-parsed through them on read.
  */
 export const MAX_INPUT_CHARACTERS = 2000;
+/** The most iterations a run may have, a branch's inherited ones included. */
+export const MAX_RUN_ITERATIONS = 20;
 
 export const runStatusSchema = z.enum(["queued", "running", "succeeded", "failed", "cancelled", "interrupted"]);
 export type RunStatus = z.infer<typeof runStatusSchema>;
@@ -32,7 +34,7 @@ export const profileNameSchema = z
 /** Each setting without its default: requests send some, the server fills the rest. */
 export const runSettingsFields = {
   seed: z.number().int().min(0).max(2 ** 32 - 1),
-  maxIterations: z.number().int().min(1).max(20),
+  maxIterations: z.number().int().min(1).max(MAX_RUN_ITERATIONS),
   targetSgIoU: z.number().min(0).max(1),
   patience: z.number().int().min(1).max(20),
   /** Back-end profile serving the roles (GET /api/profiles lists them). */
@@ -131,6 +133,51 @@ export type RunSummary = z.infer<typeof runSummarySchema>;
 
 export const judgementViewSchema = z.object({ score: z.number(), rationale: z.string(), iteration: z.number().int() });
 
+export const MAX_INSTRUCTION_CHARACTERS = 500;
+
+/**
+ * What a person gives the first iteration of a branch: an instruction the Editor applies as
+ * written (the Actor is skipped), or an edited critique the Actor reads instead of the Checker's.
+ */
+export const branchSteerSchema = z.union([
+  z
+    .object({
+      instruction: z
+        .string({ error: "instruction must be a string" })
+        .trim()
+        .min(1, "the instruction is empty")
+        .max(MAX_INSTRUCTION_CHARACTERS, `the instruction is longer than ${MAX_INSTRUCTION_CHARACTERS} characters`),
+    })
+    .strict(),
+  z.object({ critique: critiqueSchema }).strict(),
+], { error: 'give either {"instruction": "..."} or {"critique": {...}}' });
+export type BranchSteer = z.infer<typeof branchSteerSchema>;
+
+/** Where a branch came from; null for a run started from a prompt. */
+export const runLineageSchema = z.object({
+  parentRunId: z.string().nullable(),
+  /** The parent's iteration the branch continues from; the branch's own iterations start at forkIndex + 1. */
+  forkIndex: z.number().int().min(0),
+  rootRunId: z.string(),
+  steer: branchSteerSchema,
+});
+export type RunLineage = z.infer<typeof runLineageSchema>;
+
+/**
+ * POST /api/runs/[id]/branches: fork the run at `iteration`. `budget` is how many new iterations
+ * the branch may add (default: as many edits as the parent was allowed, within 20 in all); the
+ * other settings default to the parent's.
+ */
+export const createBranchRequestSchema = z
+  .object({
+    iteration: z.number({ error: "iteration must be the index of one of the run's iterations" }).int().min(0),
+    steer: branchSteerSchema,
+    budget: z.number().int().min(1).max(MAX_RUN_ITERATIONS - 1).optional(),
+    settings: z.preprocess((value) => upgradeLegacySettings(value ?? {}), z.object(runSettingsFields).omit({ maxIterations: true }).partial().strict()).optional(),
+  })
+  .strict();
+export type CreateBranchRequest = z.input<typeof createBranchRequestSchema>;
+
 export const runDetailSchema = runSummarySchema.extend({
   target: sceneGraphSchema,
   settings: runSettingsSchema,
@@ -141,9 +188,28 @@ export const runDetailSchema = runSummarySchema.extend({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   judgement: judgementViewSchema.nullable(),
+  lineage: runLineageSchema.nullable(),
   iterations: z.array(iterationViewSchema),
 });
 export type RunDetail = z.infer<typeof runDetailSchema>;
+
+/** One run of a tree (a root and every branch forked from it or from its branches). */
+export const runTreeNodeSchema = runSummarySchema.extend({
+  parentRunId: z.string().nullable(),
+  forkIndex: z.number().int().nullable(),
+  /** The person's instruction, or "edited critique", for a branch; null for the root. */
+  steerLabel: z.string().nullable(),
+});
+export type RunTreeNode = z.infer<typeof runTreeNodeSchema>;
+
+/** GET /api/runs/[id]/tree: the tree the run belongs to, oldest first (the root first). */
+export const runTreeSchema = z.object({
+  rootRunId: z.string(),
+  nodes: z.array(runTreeNodeSchema),
+  /** The leaf (a run no branch was forked from) with the best SG-IoU; ties go to the oldest. */
+  bestLeafId: z.string().nullable(),
+});
+export type RunTree = z.infer<typeof runTreeSchema>;
 
 export const runListQuerySchema = z.object({
   query: z.string().trim().max(200).optional(),

@@ -27,6 +27,8 @@ export function buildTrajectoryExport(run: RunDetail, origin: string) {
     // As the CLI writes it: the profile in the settings, with the back end of each role and the prompt versions.
     settings: { ...run.settings, ...(run.backends ? { backends: run.backends.roles, promptVersions: run.backends.promptVersions } : {}) },
     target: run.target,
+    // A branch: the run and iteration it was forked from, and what the person gave the next iteration.
+    lineage: run.lineage,
     iterations: run.iterations.map((iteration) => ({
       index: iteration.index,
       instruction: iteration.instruction,

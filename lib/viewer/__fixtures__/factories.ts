@@ -87,6 +87,7 @@ export function makeRun(overrides: Partial<RunDetail> = {}): RunDetail {
     startedAt: "2026-01-01T00:00:00.100Z",
     finishedAt: null,
     judgement: null,
+    lineage: null,
     iterations,
     ...overrides,
   };
