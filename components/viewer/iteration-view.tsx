@@ -4,6 +4,7 @@ import type { OverlayLayers } from "@/components/canvas/overlay-canvas";
 import type { IterationView as Iteration, RunDetail } from "@/lib/schemas/run";
 import { CompareView } from "./compare-view";
 import { ExportTrajectory } from "./export-trajectory";
+import { ForkPanel } from "./fork-panel";
 import { ImageStage } from "./image-stage";
 import { IterationDetails } from "./iteration-details";
 import { LayerToggles } from "./layer-toggles";
@@ -21,6 +22,8 @@ export interface IterationViewProps {
   onHighlight: (tripleIndex: number | null) => void;
   onSelect: (index: number) => void;
   onCompareWith: (index: number) => void;
+  /** A share link's view: no forking. */
+  readOnly: boolean;
 }
 
 function Panel({ title, children, testId }: { title: string; children: React.ReactNode; testId?: string }) {
@@ -33,7 +36,7 @@ function Panel({ title, children, testId }: { title: string; children: React.Rea
 }
 
 /** One iteration: image and overlay, then its triples, critique and scene graphs; the chart, comparison and export below. */
-export function IterationView({ run, iteration, other, layers, onLayersChange, highlightedTriple, onHighlight, onSelect, onCompareWith }: IterationViewProps) {
+export function IterationView({ run, iteration, other, layers, onLayersChange, highlightedTriple, onHighlight, onSelect, onCompareWith, readOnly }: IterationViewProps) {
   const next = run.iterations.find((candidate) => candidate.index === iteration.index + 1);
   return (
     <div className="flex flex-col gap-4">
@@ -47,7 +50,9 @@ export function IterationView({ run, iteration, other, layers, onLayersChange, h
             <LayerToggles layers={layers} onChange={onLayersChange} />
           </div>
           <ImageStage iteration={iteration} layers={layers} highlightedTriple={highlightedTriple} onHoverTriple={onHighlight} />
-          <p className="text-xs text-slate-600">← / → step through iterations · Home / End jump to the first / last · hover or focus a triple to highlight it.</p>
+          <p className="text-xs text-slate-600">
+            ← / → step through iterations · Home / End jump to the first / last · hover or focus a triple to highlight it{readOnly ? "" : " · [ / ] step to the previous / next branch"}.
+          </p>
         </section>
         <div className="flex flex-col gap-4">
           <Panel title="Relations: target vs image">
@@ -55,6 +60,7 @@ export function IterationView({ run, iteration, other, layers, onLayersChange, h
           </Panel>
           <Panel title="Critique and edits">
             <IterationDetails iteration={iteration} nextInstruction={next?.instruction ?? null} />
+            {readOnly ? null : <ForkPanel key={`${run.id}-${iteration.index}`} run={run} iteration={iteration} />}
           </Panel>
         </div>
       </div>

@@ -1,13 +1,17 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
 import type { OverlayLayers } from "@/components/canvas/overlay-canvas";
 import type { RunDetail } from "@/lib/schemas/run";
 import { runQueries } from "@/lib/viewer/run-queries";
 import { isLive, laterRun, type LiveRunDetail } from "@/lib/viewer/run-stream";
 import { applyKeyDelta, defaultComparison, selectedIteration, timelineKeyDelta } from "@/lib/viewer/timeline";
+import { stepAcrossBranches } from "@/lib/viewer/branch-tree";
+import { BranchTree } from "./branch-tree";
+import { LineageNote } from "./lineage-note";
 import { IterationView } from "./iteration-view";
 import { RunActions } from "./run-actions";
 import { RoleProgress } from "./role-progress";
@@ -47,7 +51,18 @@ export function RunViewer({ source }: { source: RunSource }) {
   });
   const data = run.data;
   const live = data ? isLive(data.status) : false;
-  useRunEvents(source.kind === "run" ? source.runId : "", source.kind === "run" && live, setStream);
+  const ownRunId = source.kind === "run" ? source.runId : null;
+  useRunEvents(ownRunId ?? "", ownRunId !== null && live, setStream);
+  // The owner's view also knows the run's tree (BranchTree shares this query), for [ and ].
+  const tree = useQuery({ ...runQueries.tree(ownRunId ?? ""), enabled: ownRunId !== null });
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const status = run.data?.status;
+  const bestSgIoU = run.data?.bestSgIoU;
+  // The tree shows this run's status and best too: refresh it whenever they change.
+  useEffect(() => {
+    if (ownRunId && status) void queryClient.invalidateQueries({ queryKey: runQueries.tree(ownRunId).queryKey });
+  }, [ownRunId, status, bestSgIoU, queryClient]);
 
   const [requested, setRequested] = useIterationParam();
   const [layers, setLayers] = useState<OverlayLayers>({ boxes: true, labels: true, relations: true });
@@ -72,6 +87,14 @@ export function RunViewer({ source }: { source: RunSource }) {
       if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
       const target = event.target as HTMLElement | null;
       if (target && (target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName))) return;
+      if ((event.key === "[" || event.key === "]") && tree.data && ownRunId) {
+        const next = stepAcrossBranches(tree.data, ownRunId, event.key === "]" ? 1 : -1);
+        if (next === null) return;
+        event.preventDefault();
+        setPlaying(false);
+        router.push(`/runs/${encodeURIComponent(next)}?i=${selected}`);
+        return;
+      }
       const delta = timelineKeyDelta(event.key);
       if (delta === null || selected === null) return;
       event.preventDefault();
@@ -80,7 +103,7 @@ export function RunViewer({ source }: { source: RunSource }) {
     }
     window.addEventListener("keydown", onKeyDown);
     return () => window.removeEventListener("keydown", onKeyDown);
-  }, [selected, count, select]);
+  }, [selected, count, select, tree.data, ownRunId, router]);
 
   if (run.isPending) return <p className="text-slate-700">Loading the run…</p>;
   if (run.isError || !data) {
@@ -113,10 +136,19 @@ export function RunViewer({ source }: { source: RunSource }) {
         </p>
       ) : null}
       <RunHeader run={data} liveNote={liveNote} actions={readOnly ? null : <RunActions run={data} />} />
+      {data.lineage ? <LineageNote lineage={data.lineage} linkParent={!readOnly} /> : null}
+      {readOnly ? null : (
+        <section className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" aria-labelledby="branches-title">
+          <h2 id="branches-title" className="mb-2 text-base font-semibold">
+            Branches
+          </h2>
+          <BranchTree runId={data.id} iteration={selected} />
+        </section>
+      )}
       {progress ? <RoleProgress progress={progress} /> : null}
       {current && selected !== null ? (
         <>
-          <Timeline iterations={data.iterations} selected={selected} bestIteration={data.bestIteration} playing={playing} onSelect={select} onPlayingChange={setPlaying} />
+          <Timeline iterations={data.iterations} selected={selected} bestIteration={data.bestIteration} playing={playing} onSelect={select} onPlayingChange={setPlaying} forkIndex={data.lineage?.forkIndex ?? null} />
           <p className="sr-only" aria-live="polite" data-testid="current-iteration" data-index={selected}>
             Iteration {selected} of {count - 1}
           </p>
@@ -130,6 +162,7 @@ export function RunViewer({ source }: { source: RunSource }) {
             onHighlight={setHighlightedTriple}
             onSelect={select}
             onCompareWith={setCompareWith}
+            readOnly={readOnly}
           />
         </>
       ) : (

@@ -115,7 +115,10 @@ function liveShareWhere(now: Date) {
 export async function getRunByShareToken(token: string, now = new Date()): Promise<RunDetail | null> {
   if (!shareTokenSchema.safeParse(token).success) return null;
   const row = await db().run.findFirst({ where: { shareToken: token, ...liveShareWhere(now) }, include: { iterations: { orderBy: { index: "asc" } } } });
-  return row ? toRunDetail(row, row.iterations) : null;
+  if (!row) return null;
+  const run = toRunDetail(row, row.iterations);
+  // A link shares this run only: the ids of the runs it was forked from stay private.
+  return run.lineage ? { ...run, lineage: { ...run.lineage, parentRunId: null, rootRunId: null } } : run;
 }
 
 export function shareUrl(token: string): string {

@@ -153,12 +153,15 @@ export const branchSteerSchema = z.union([
 ], { error: 'give either {"instruction": "..."} or {"critique": {...}}' });
 export type BranchSteer = z.infer<typeof branchSteerSchema>;
 
-/** Where a branch came from; null for a run started from a prompt. */
+/**
+ * Where a branch came from; null for a run started from a prompt. Through a share link the other
+ * runs' ids are null: a link shares one run, not the tree.
+ */
 export const runLineageSchema = z.object({
   parentRunId: z.string().nullable(),
   /** The parent's iteration the branch continues from; the branch's own iterations start at forkIndex + 1. */
   forkIndex: z.number().int().min(0),
-  rootRunId: z.string(),
+  rootRunId: z.string().nullable(),
   steer: branchSteerSchema,
 });
 export type RunLineage = z.infer<typeof runLineageSchema>;

@@ -58,6 +58,17 @@ describe("decideAccess", () => {
     expect(await decideAccess(request("POST", "/api/runs", { cookie, [CSRF_HEADER]: csrf, origin: "https://evil.example" }), TOKEN)).toMatchObject({ status: 403 });
   });
 
+  it("lets a signed-in server action through only from this origin, and never without a session", async () => {
+    const { cookie } = await signedInHeaders();
+    const action = { "next-action": "7f3a", cookie };
+    expect(await decideAccess(request("POST", "/runs/abc", { ...action, origin: "http://rig.example:3000" }), TOKEN)).toEqual({ action: "next" });
+    expect(await decideAccess(request("POST", "/runs/abc", action), TOKEN)).toMatchObject({ status: 403 });
+    expect(await decideAccess(request("POST", "/runs/abc", { ...action, origin: "https://evil.example" }), TOKEN)).toMatchObject({ status: 403 });
+    expect(await decideAccess(request("POST", "/runs/abc", { "next-action": "7f3a", origin: "http://rig.example:3000" }), TOKEN)).toMatchObject({ status: 401 });
+    // The action header does not excuse an API write from its CSRF value.
+    expect(await decideAccess(request("POST", "/api/runs", { ...action, origin: "http://rig.example:3000" }), TOKEN)).toMatchObject({ status: 403 });
+  });
+
   it("refuses a session sealed for another token, a tampered seal and another session's CSRF value", async () => {
     const other = await createSession("another-token-0123456789");
     expect(await decideAccess(request("GET", "/api/runs", { cookie: `${SESSION_COOKIE}=${other.seal}` }), TOKEN)).toMatchObject({ status: 401 });

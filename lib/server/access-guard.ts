@@ -9,7 +9,9 @@ import { CSRF_HEADER, openSession, secretsEqual, SESSION_COOKIE } from "./sessio
  *   endpoint, which needs its own token;
  * - everything else, reads included, needs `Authorization: Bearer <token>` or the session cookie;
  * - a write (any method but GET/HEAD/OPTIONS) on a session cookie also needs the session's CSRF
- *   value in the x-rig-csrf header and, when the browser sends one, an Origin of this host.
+ *   value in the x-rig-csrf header and, when the browser sends one, an Origin of this host;
+ * - a server action (which Next.js posts without our header) on a session cookie needs an Origin,
+ *   and it must be this host. The action checks its caller again (lib/server/caller.ts).
  */
 export interface GuardRequest {
   method: string;
@@ -92,6 +94,11 @@ function sameOrigin(request: GuardRequest, trustProxy: boolean): boolean {
   }
 }
 
+/** A Next.js server action: a POST to a page (never an API route) naming the action in `next-action`. */
+function isServerAction(request: GuardRequest, path: string | null): boolean {
+  return request.method.toUpperCase() === "POST" && header(request.headers, "next-action") !== undefined && path !== null && !path.startsWith("/api/");
+}
+
 export async function decideAccess(request: GuardRequest, authToken: string | undefined, trustProxy = false): Promise<GuardDecision> {
   if (!authToken) return { action: "next" };
   const path = normalisedPath(request.url);
@@ -113,7 +120,13 @@ export async function decideAccess(request: GuardRequest, authToken: string | un
       "WWW-Authenticate": 'Bearer realm="rl-rig"',
     });
   }
-  if (isWrite(request.method)) {
+  if (isWrite(request.method) && isServerAction(request, path)) {
+    // Next.js posts server actions itself, with no way to add our header; the session cookie is
+    // SameSite=Strict and the browser must name this host as the Origin (Next checks it too).
+    if (header(request.headers, "origin") === undefined || !sameOrigin(request, trustProxy)) {
+      return jsonError(403, "forbidden:origin", "a server action must come from this site's pages (its Origin is missing or another site)");
+    }
+  } else if (isWrite(request.method)) {
     const echoed = header(request.headers, CSRF_HEADER);
     if (!echoed || !secretsEqual(echoed, session.csrf) || !sameOrigin(request, trustProxy)) {
       return jsonError(403, "forbidden:csrf", `a signed-in write must come from this site's pages (the ${CSRF_HEADER} header is missing or wrong)`);

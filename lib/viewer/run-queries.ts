@@ -2,6 +2,7 @@ import { z } from "zod";
 import {
   runDetailSchema,
   runListResponseSchema,
+  runTreeSchema,
   shareResponseSchema,
   type CreateRunRequest,
   type RunDetail,
@@ -53,6 +54,11 @@ export const runQueries = {
     queryFn: ({ signal }: { signal?: AbortSignal }) => request(runDetailSchema, `/api/share/${encodeURIComponent(token)}`, { signal }),
   }),
   share: (runId: string) => [...runQueries.all, "share", runId] as const,
+  /** The tree of branches a run belongs to (any of its runs names the same tree). */
+  tree: (runId: string) => ({
+    queryKey: [...runQueries.all, "tree", runId] as const,
+    queryFn: ({ signal }: { signal?: AbortSignal }) => request(runTreeSchema, `/api/runs/${encodeURIComponent(runId)}/tree`, { signal }),
+  }),
 };
 
 export function createRun(body: CreateRunRequest | { input: string; settings?: Partial<CreateRunRequest["settings"]> }, fetchImpl?: typeof fetch): Promise<string> {
