@@ -10,9 +10,9 @@ const runStatusClasses: Record<RunStatus, string> = {
   interrupted: "bg-purple-50 text-purple-800 ring-purple-300",
 };
 
-export function RunStatusBadge({ status }: { status: RunStatus }) {
+export function RunStatusBadge({ status, testId = "run-status" }: { status: RunStatus; testId?: string }) {
   return (
-    <span data-testid="run-status" data-status={status} className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${runStatusClasses[status]}`}>
+    <span data-testid={testId} data-status={status} className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${runStatusClasses[status]}`}>
       {status === "running" ? <span aria-hidden className="h-1.5 w-1.5 animate-pulse rounded-full bg-blue-600" /> : null}
       {status}
     </span>

@@ -38,6 +38,18 @@ test("a protected server sends the browser to sign in and back; the signed-in pa
   const viewer = new RunViewerPage(page);
   await expect(viewer.status).toHaveText(/succeeded|failed/, { timeout: 30_000 });
 
+  // A server action (the fork form) works on the session: Next.js sends this host as the Origin.
+  await page.getByTestId("fork-button").click();
+  await page.getByTestId("fork-instruction").fill("make the cat white");
+  await page.getByTestId("fork-budget").fill("1");
+  await page.getByTestId("fork-submit").click();
+  await expect(page.getByTestId("lineage-instruction")).toHaveText("make the cat white");
+  await expect(viewer.status).toHaveText(/succeeded|failed/, { timeout: 30_000 });
+  // A post that names an action but no Origin (not a page of this site) is refused before any action runs.
+  const noOrigin = await page.request.post(new URL(page.url()).pathname, { headers: { "next-action": "0".repeat(42) }, data: "[]" });
+  expect(noOrigin.status()).toBe(403);
+  expect((await noOrigin.json()).error.code).toBe("forbidden:origin");
+
   // The same cookie without the CSRF header cannot write: another site's form could send it.
   const forged = await page.request.post("/api/runs", { data: { input: "a cat left of a dog" } });
   expect(forged.status()).toBe(403);

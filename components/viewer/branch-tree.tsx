@@ -56,7 +56,7 @@ function TreeRow({ item, currentId, bestLeafId, iteration }: { item: TreeItem; c
             {label}
           </Link>
         )}
-        <RunStatusBadge status={node.status} />
+        <RunStatusBadge status={node.status} testId="branch-status" />
         <IoUBadge value={node.bestSgIoU} label="Best SG-IoU" />
         <span className="text-xs text-slate-600">{node.iterationCount} iterations</span>
         {best ? (
