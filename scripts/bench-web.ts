@@ -41,10 +41,13 @@ const PAIRS: [string, string][] = [
 ];
 const pair = (index: number) => PAIRS[index % PAIRS.length]!;
 const article = (noun: string) => (/^[aeiou]/.test(noun) ? "an" : "a");
-/** Contradictory relations: SG-IoU never reaches 1, so with patience >= budget the run uses every iteration. */
-const contradictoryPrompt = (index: number) => {
+/**
+ * Relations the embedded world cannot satisfy (three things inside one cup): SG-IoU stays below 1,
+ * so with patience >= budget the run uses every iteration. (The API refuses contradictions.)
+ */
+const unreachablePrompt = (index: number) => {
   const [a, b] = pair(index);
-  return `a photo of ${article(a)} ${a} left of ${article(b)} ${b}; the ${b} left of the ${a}`;
+  return `a photo of ${article(a)} ${a} inside a cup; ${article(b)} ${b} inside the cup; a bird inside the cup`;
 };
 const genevalPrompt = (index: number) => {
   const [a, b] = pair(index);
@@ -300,7 +303,7 @@ async function concurrentSubmissions(server: Server): Promise<{ created: number;
   const outputBefore = server.output.length;
   const started = performance.now();
   const posts = await Promise.all(
-    Array.from({ length: concurrentRuns }, (_, index) => createRun(server.baseUrl, contradictoryPrompt(index), { seed: 100 + index, maxIterations: 6, targetSgIoU: 1, patience: 6 })),
+    Array.from({ length: concurrentRuns }, (_, index) => createRun(server.baseUrl, unreachablePrompt(index), { seed: 100 + index, maxIterations: 6, targetSgIoU: 1, patience: 6 })),
   );
   const postErrors = posts.filter((post) => post.status !== 201).map((post) => `${post.status} ${post.body.slice(0, 200)}`);
   log(`concurrent: ${posts.length - postErrors.length}/${posts.length} POSTs answered 201 in ${ms(performance.now() - started)}; waiting for the runs`);
@@ -357,16 +360,16 @@ async function main(): Promise<void> {
     log("warm-up: one submission in the browser");
     {
       const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-      await submitOnce(await context.newPage(), server.baseUrl, contradictoryPrompt(repeats), { seed: 999, maxIterations: 6, targetSgIoU: 1, patience: 6 });
+      await submitOnce(await context.newPage(), server.baseUrl, unreachablePrompt(repeats), { seed: 999, maxIterations: 6, targetSgIoU: 1, patience: 6 });
       await context.close();
     }
 
     const loadBefore = os.loadavg()[0]!;
-    const sixIterations = await submitSeries(browser, server.baseUrl, "contradictory", contradictoryPrompt, { maxIterations: 6, targetSgIoU: 1, patience: 6 });
+    const sixIterations = await submitSeries(browser, server.baseUrl, "unreachable", unreachablePrompt, { maxIterations: 6, targetSgIoU: 1, patience: 6 });
     const geneval = await submitSeries(browser, server.baseUrl, "geneval", genevalPrompt, { maxIterations: 6, targetSgIoU: 1, patience: 6 });
 
     log("10-iteration run for /runs/[id]");
-    const long = await createRun(server.baseUrl, "a photo of a cat left of a dog; the dog left of the cat", { seed: 1, maxIterations: 10, targetSgIoU: 1, patience: 10 });
+    const long = await createRun(server.baseUrl, "a cat inside a cup; a dog inside the cup; a bird inside the cup", { seed: 1, maxIterations: 10, targetSgIoU: 1, patience: 10 });
     if (!long.id) throw new Error(`POST /api/runs: ${long.status} ${long.body}`);
     const longRun = await waitForRun(server.baseUrl, long.id);
     log(`timing ${requestCount} GETs of /runs/${long.id} and /api/runs/${long.id}`);
@@ -381,7 +384,7 @@ async function main(): Promise<void> {
 
     // ------------------------------------------------------------------ report
     console.log(`\nrl-rig web benchmark (production build, embedded sim world, ${os.cpus().length} cores, 1-min load average ${loadBefore.toFixed(2)} before / ${loadAfter.toFixed(2)} after the browser runs)`);
-    printSubmitSeries(`1a. Submit -> viewer, 6-iteration runs: "a photo of a X left of a Y; the Y left of the X" (contradictory), maxIterations 6, targetSgIoU 1, patience 6, seeds 1-${repeats}`, sixIterations);
+    printSubmitSeries(`1a. Submit -> viewer, 6-iteration runs: "a photo of a X inside a cup; a Y inside the cup; a bird inside the cup" (unreachable), maxIterations 6, targetSgIoU 1, patience 6, seeds 1-${repeats}`, sixIterations);
     printSubmitSeries(`1b. Submit -> viewer, GenEval-style "a photo of a X right of a Y", maxIterations 6, targetSgIoU 1, patience 6, seeds 1-${repeats}`, geneval);
 
     console.log(`\n2. /runs/[id] of a ${longRun.iterationCount}-iteration run (${longRun.status}), ${requestCount} sequential GETs after 3 warm-up GETs`);
@@ -390,7 +393,7 @@ async function main(): Promise<void> {
     console.log(`  HTML <img> tags: ${lazy.htmlImages}, with loading="lazy": ${lazy.htmlLazy}, thumbnails (?variant=thumb): ${lazy.htmlThumbs}, full PNGs: ${lazy.htmlOriginals}`);
     console.log(`  browser, first screen: ${lazy.loadedThumbs} distinct thumbnails and ${lazy.loadedOriginals} full PNG(s) requested; after scrolling to the bottom: ${lazy.loadedOriginalsAfterScroll} full PNG(s) (of ${longRun.iterationCount} iterations)`);
 
-    console.log(`\n3. ${concurrentRuns} runs POSTed at once (contradictory prompts, 6 iterations each, patience 6; polled every 100 ms meanwhile)`);
+    console.log(`\n3. ${concurrentRuns} runs POSTed at once (unreachable prompts, 6 iterations each, patience 6; polled every 100 ms meanwhile)`);
     console.log(`  POST 201: ${concurrentRuns - concurrent.postErrors.length}/${concurrentRuns}; finished: ${concurrent.created}, succeeded: ${concurrent.succeeded}, other: ${concurrent.otherStatuses.length}; total time submit -> all finished: ${(concurrent.totalMs / 1000).toFixed(1)} s`);
     for (const line of [...concurrent.postErrors, ...concurrent.otherStatuses].slice(0, 5)) console.log(`    ${line}`);
     console.log(`  server error lines during the burst: ${concurrent.errorLines.length}; during the whole benchmark: ${allErrorLines.length} (of ${server.output.length} lines; pattern ${ERROR_LINE})`);

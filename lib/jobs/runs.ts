@@ -4,6 +4,7 @@ import { cancelWaitingRun, requestRunCancel } from "../db/run-execution";
 import { createRun, getRunStatus } from "../db/runs";
 import { AppError } from "../errors";
 import { parseSceneGraphInputWithSource } from "../pipeline/scene-graph/parse-input";
+import { sceneGraphProblems } from "../pipeline/scene-graph/consistency";
 import { sceneGraphToPromptText } from "../pipeline/scene-graph/prompt-text";
 import { createRunRequestSchema, finishedStatuses, runIdSchema, runSettingsSchema, type RunStatus } from "../schemas/run";
 import { describeZodError } from "./validation";
@@ -28,6 +29,9 @@ export async function submitRun(body: unknown): Promise<{ id: string }> {
     throw new AppError("bad_request:input", error instanceof Error ? error.message : "the input could not be read", { cause: error });
   }
   if (reading.graph.objects.length === 0) throw new AppError("bad_request:input", "the input names no object to draw");
+  // A target no image can satisfy, or one whose relations rl-rig cannot read, is refused up front.
+  const problems = sceneGraphProblems(reading.graph);
+  if (problems.length > 0) throw new AppError("bad_request:input", problems.map((problem) => problem.message).join("; "));
   const prompt = reading.source === "prompt" ? input : sceneGraphToPromptText(reading.graph);
   // A profile is a NAME; its URLs and keys stay in the server's config and environment.
   const profile = await chooseProfile(partialSettings.profile);
