@@ -51,6 +51,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             </Link>
             <span className="text-sm text-slate-600">Generate · Reflect · Edit</span>
             <nav aria-label="Main" className="ml-auto flex gap-4 text-sm">
+              <Link href="/targets/new" className="text-blue-700 hover:underline">
+                Target editor
+              </Link>
               <Link href="/evals" className="text-blue-700 hover:underline">
                 Evaluations
               </Link>
