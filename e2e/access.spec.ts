@@ -31,7 +31,7 @@ test("a protected server sends the browser to sign in and back; the signed-in pa
   expect(session!.sameSite).toBe("Strict");
   expect(session!.value).not.toContain(token);
 
-  // A write from the page (fetchApi echoes the CSRF value) starts a run.
+  // A write from the page (a server action on the session cookie) starts a run.
   await home.goto();
   await home.setSettings({ "Max iterations": 2 });
   await home.submitPrompt("a cat left of a dog");

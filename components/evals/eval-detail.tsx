@@ -4,7 +4,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { RunStatusBadge } from "@/components/status-badge";
 import { describeGrading, type EvaluationSummary } from "@/lib/pipeline/evaluation/summary";
 import { formatDateTime, formatDelta, formatIoU, formatMs } from "@/lib/viewer/format";
-import { cancelEvaluation, evalQueries, isEvaluationLive } from "@/lib/viewer/eval-queries";
+import { cancelEvaluationAction } from "@/app/actions/writes";
+import { runAction } from "@/lib/viewer/action-result";
+import { evalQueries, isEvaluationLive } from "@/lib/viewer/eval-queries";
 import { gainHistogram } from "@/lib/viewer/eval-stats";
 import { RunBackends } from "@/components/viewer/run-backends";
 import { GainHistogram, SgIoUCurve } from "./eval-charts";
@@ -16,7 +18,7 @@ const card = "flex flex-col gap-2 rounded-lg border border-slate-200 bg-white p-
 export function EvalDetail({ id }: { id: string }) {
   const queryClient = useQueryClient();
   const detail = useQuery({ ...evalQueries.detail(id), refetchInterval: (query) => (!query.state.data || isEvaluationLive(query.state.data.evaluation.status) ? 1_000 : false) });
-  const cancel = useMutation({ mutationFn: () => cancelEvaluation(id), onSettled: () => queryClient.invalidateQueries({ queryKey: evalQueries.all() }) });
+  const cancel = useMutation({ mutationFn: () => runAction(() => cancelEvaluationAction(id)), onSettled: () => queryClient.invalidateQueries({ queryKey: evalQueries.all() }) });
 
   if (detail.isError) {
     return (

@@ -4,7 +4,9 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
 import { evaluationFormats, MAX_DATASET_BYTES } from "@/lib/schemas/evaluation";
-import { evalQueries, uploadEvaluation } from "@/lib/viewer/eval-queries";
+import { createEvaluationAction } from "@/app/actions/writes";
+import { runAction } from "@/lib/viewer/action-result";
+import { evalQueries } from "@/lib/viewer/eval-queries";
 import { findProfile, profileQueries, seedCaveat } from "@/lib/viewer/profile-queries";
 import { ActorPolicySelect } from "@/components/profiles/actor-policy-select";
 import { effectiveProfile, ProfileSelect } from "@/components/profiles/profile-select";
@@ -32,8 +34,8 @@ export function EvalUploadForm() {
   const profile = effectiveProfile(chosenProfile, profiles.data);
   const seedNote = seedCaveat(findProfile(profiles.data, profile));
   const upload = useMutation({
-    mutationFn: uploadEvaluation,
-    onSuccess: (evaluationId) => {
+    mutationFn: (form: FormData) => runAction(() => createEvaluationAction(form)),
+    onSuccess: ({ id: evaluationId }) => {
       void queryClient.invalidateQueries({ queryKey: evalQueries.all() });
       router.push(`/evals/${encodeURIComponent(evaluationId)}`);
     },

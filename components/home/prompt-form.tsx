@@ -6,7 +6,9 @@ import { useId, useState, type FormEvent } from "react";
 import { MAX_INPUT_CHARACTERS } from "@/lib/schemas/run";
 import { validatePromptInput, looksLikeJson } from "@/lib/viewer/input-validation";
 import { findProfile, profileQueries, seedCaveat } from "@/lib/viewer/profile-queries";
-import { createRun, runQueries } from "@/lib/viewer/run-queries";
+import { createRunAction } from "@/app/actions/writes";
+import { runAction } from "@/lib/viewer/action-result";
+import { runQueries } from "@/lib/viewer/run-queries";
 import { ActorPolicySelect, hasEmbeddedActor } from "@/components/profiles/actor-policy-select";
 import { effectiveProfile, ProfileSelect } from "@/components/profiles/profile-select";
 import { examplePrompts } from "./example-prompts";
@@ -27,8 +29,8 @@ export function PromptForm() {
   const profile = effectiveProfile(chosenProfile, profiles.data);
 
   const create = useMutation({
-    mutationFn: (body: Parameters<typeof createRun>[0]) => createRun(body),
-    onSuccess: (runId) => {
+    mutationFn: (body: { input: string; settings: Record<string, unknown> }) => runAction(() => createRunAction(body)),
+    onSuccess: ({ id: runId }) => {
       void queryClient.invalidateQueries({ queryKey: runQueries.lists() });
       router.push(`/runs/${encodeURIComponent(runId)}`);
     },

@@ -4,7 +4,8 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useId, useState, useTransition } from "react";
-import { createRunAction } from "@/app/actions/runs";
+import { createRunAction } from "@/app/actions/writes";
+import { runAction } from "@/lib/viewer/action-result";
 import { defaultSettings, SettingsFields, settingsToRequest, type SettingsValues } from "@/components/home/settings-fields";
 import { effectiveProfile, ProfileSelect } from "@/components/profiles/profile-select";
 import { useElementWidth } from "@/components/viewer/use-element-width";
@@ -88,13 +89,13 @@ export function TargetEditor() {
   function run() {
     setRunError(null);
     startTransition(async () => {
-      const result = await createRunAction({ input: JSON.stringify(view.graph), settings: settingsToRequest(settings, profile) });
-      if (!result.ok) {
-        setRunError(result.error.message);
-        return;
+      try {
+        const { id: runId } = await runAction(() => createRunAction({ input: JSON.stringify(view.graph), settings: settingsToRequest(settings, profile) }));
+        void queryClient.invalidateQueries({ queryKey: runQueries.lists() });
+        router.push(`/runs/${encodeURIComponent(runId)}`);
+      } catch (caught) {
+        setRunError((caught as Error).message);
       }
-      void queryClient.invalidateQueries({ queryKey: runQueries.lists() });
-      router.push(`/runs/${encodeURIComponent(result.value.id)}`);
     });
   }
 

@@ -3,7 +3,8 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState, useTransition } from "react";
-import { forkRunAction } from "@/app/actions/runs";
+import { forkRunAction } from "@/app/actions/writes";
+import { runAction } from "@/lib/viewer/action-result";
 import { ActorPolicySelect, hasEmbeddedActor } from "@/components/profiles/actor-policy-select";
 import { effectiveProfile, ProfileSelect } from "@/components/profiles/profile-select";
 import { tripleStatusSchema, type Critique, type TripleStatus } from "@/lib/pipeline/roles/types";
@@ -67,13 +68,13 @@ function ForkForm({ id, run, iteration, room }: { id: string; run: RunDetail; it
     const policy = hasEmbeddedActor(profiles.data, chosenProfile) && actorPolicy ? { actorPolicy } : {};
     const body = { iteration: iteration.index, steer, budget: Number(budget), settings: { profile: chosenProfile, ...policy } };
     startTransition(async () => {
-      const result = await forkRunAction(run.id, body);
-      if (!result.ok) {
-        setError(result.error.message);
-        return;
+      try {
+        const { id: branchId } = await runAction(() => forkRunAction(run.id, body));
+        void queryClient.invalidateQueries({ queryKey: [...runQueries.all, "tree"] });
+        router.push(`/runs/${encodeURIComponent(branchId)}?i=${iteration.index + 1}`);
+      } catch (caught) {
+        setError((caught as Error).message);
       }
-      void queryClient.invalidateQueries({ queryKey: [...runQueries.all, "tree"] });
-      router.push(`/runs/${encodeURIComponent(result.value.id)}?i=${iteration.index + 1}`);
     });
   }
 

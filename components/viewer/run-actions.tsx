@@ -3,7 +3,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import type { RunDetail } from "@/lib/schemas/run";
-import { cancelRun, revokeShare, runQueries, shareRun } from "@/lib/viewer/run-queries";
+import { cancelRunAction, revokeShareAction, shareRunAction } from "@/app/actions/writes";
+import { runAction } from "@/lib/viewer/action-result";
+import { runQueries } from "@/lib/viewer/run-queries";
 import { formatDateTime } from "@/lib/viewer/format";
 import { applyRunStreamEvent, isLive } from "@/lib/viewer/run-stream";
 import { useOrigin } from "./use-origin";
@@ -37,18 +39,18 @@ export function RunActions({ run }: { run: RunDetail }) {
   const [lifetime, setLifetime] = useState<string>("");
 
   const cancel = useMutation({
-    mutationFn: () => cancelRun(run.id),
+    mutationFn: () => runAction(() => cancelRunAction(run.id)),
     onSuccess: () => {
       queryClient.setQueryData<RunDetail>(detailKey, (current) => applyRunStreamEvent(current, { type: "status", status: "cancelled", error: null, stopReason: "cancelled" }));
       void queryClient.invalidateQueries({ queryKey: detailKey });
     },
   });
   const create = useMutation({
-    mutationFn: () => shareRun(run.id, lifetime === "" ? {} : { expiresInDays: Number(lifetime) }),
+    mutationFn: () => runAction(() => shareRunAction(run.id, lifetime === "" ? {} : { expiresInDays: Number(lifetime) })),
     onSuccess: (response) => queryClient.setQueryData<ShareState>(shareKey, { url: response.url, expiresAt: response.expiresAt }),
   });
   const revoke = useMutation({
-    mutationFn: () => revokeShare(run.id),
+    mutationFn: () => runAction(() => revokeShareAction(run.id)),
     onSuccess: () => queryClient.setQueryData<ShareState>(shareKey, { url: null, expiresAt: null }),
   });
 

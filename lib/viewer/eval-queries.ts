@@ -30,12 +30,3 @@ export const evalQueries = {
       queryFn: () => send<EvaluationDetail>(`/api/evals/${encodeURIComponent(id)}`),
     }),
 };
-
-/** POST /api/evals with the upload form's fields; resolves to the new evaluation's id. */
-export async function uploadEvaluation(form: FormData): Promise<string> {
-  return (await send<{ id: string }>("/api/evals", { method: "POST", body: form })).id;
-}
-
-export async function cancelEvaluation(id: string): Promise<string> {
-  return (await send<{ status: string }>(`/api/evals/${encodeURIComponent(id)}/cancel`, { method: "POST" })).status;
-}

@@ -3,14 +3,13 @@ import {
   runDetailSchema,
   runListResponseSchema,
   runTreeSchema,
-  shareResponseSchema,
-  type CreateRunRequest,
   type RunDetail,
 } from "../schemas/run";
 import { fetchApi } from "./api-client";
 
 /**
- * Query keys, fetchers and mutations for the JSON API, in one factory (react-query's advice).
+ * Query keys and fetchers for the JSON API, in one factory (react-query's advice); the pages'
+ * writes are server actions (app/actions/writes.ts).
  * Every response is parsed with the contract's zod schemas; every error body becomes an ApiError
  * whose message is the server's exposed message.
  */
@@ -24,15 +23,6 @@ export interface RunListParams {
   page: number;
   pageSize: number;
 }
-
-/** POST /api/runs answers with the new run (or at least its id). */
-const createdRunSchema = z.union([
-  z.object({ id: z.string() }).transform((body) => body.id),
-  z.object({ run: z.object({ id: z.string() }) }).transform((body) => body.run.id),
-]);
-
-/** DELETE answers with anything, or nothing. */
-const anySchema = z.unknown();
 
 export const runQueries = {
   all: ["runs"] as const,
@@ -60,22 +50,6 @@ export const runQueries = {
     queryFn: ({ signal }: { signal?: AbortSignal }) => request(runTreeSchema, `/api/runs/${encodeURIComponent(runId)}/tree`, { signal }),
   }),
 };
-
-export function createRun(body: CreateRunRequest | { input: string; settings?: Partial<CreateRunRequest["settings"]> }, fetchImpl?: typeof fetch): Promise<string> {
-  return request(createdRunSchema, "/api/runs", { method: "POST", body: JSON.stringify(body) }, fetchImpl);
-}
-
-export function cancelRun(runId: string, fetchImpl?: typeof fetch): Promise<unknown> {
-  return request(anySchema, `/api/runs/${encodeURIComponent(runId)}/cancel`, { method: "POST" }, fetchImpl);
-}
-
-export function shareRun(runId: string, options: { expiresInDays?: number } = {}, fetchImpl?: typeof fetch): Promise<z.infer<typeof shareResponseSchema>> {
-  return request(shareResponseSchema, `/api/runs/${encodeURIComponent(runId)}/share`, { method: "POST", body: JSON.stringify(options) }, fetchImpl);
-}
-
-export function revokeShare(runId: string, fetchImpl?: typeof fetch): Promise<unknown> {
-  return request(anySchema, `/api/runs/${encodeURIComponent(runId)}/share`, { method: "DELETE" }, fetchImpl);
-}
 
 export function runEventsUrl(runId: string): string {
   return `/api/runs/${encodeURIComponent(runId)}/events`;

@@ -1,6 +1,7 @@
 import { handle, json } from "@/lib/api/http";
 import { listEvaluations } from "@/lib/db/evaluations";
 import { AppError } from "@/lib/errors";
+import { datasetTooLarge, evaluationRequestFromForm } from "@/lib/jobs/evaluation-form";
 import { submitEvaluation } from "@/lib/jobs/evaluations";
 import { MAX_DATASET_BYTES } from "@/lib/schemas/evaluation";
 
@@ -21,13 +22,9 @@ export async function GET(): Promise<Response> {
 /** Room for the multipart envelope and the other fields around the file. */
 const MAX_REQUEST_BYTES = MAX_DATASET_BYTES + 64 * 1024;
 
-function tooLarge(): AppError {
-  return new AppError("payload_too_large:dataset", `the data set file is larger than ${MAX_DATASET_BYTES / 1024 / 1024} MB`);
-}
-
 /** The create request from a multipart form (fields: file, format, name, limit, sampleSeed, lenient, settings.* including settings.profile and settings.actorPolicy) or a JSON body. */
 async function readEvaluationRequest(request: Request): Promise<unknown> {
-  if (Number(request.headers.get("content-length") ?? "0") > MAX_REQUEST_BYTES) throw tooLarge();
+  if (Number(request.headers.get("content-length") ?? "0") > MAX_REQUEST_BYTES) throw datasetTooLarge();
   const type = request.headers.get("content-type") ?? "";
   if (type.startsWith("multipart/form-data")) {
     let form: FormData;
@@ -36,36 +33,11 @@ async function readEvaluationRequest(request: Request): Promise<unknown> {
     } catch {
       throw new AppError("bad_request:form", "the upload could not be read as a multipart form");
     }
-    const file = form.get("file");
-    if (!(file instanceof File)) throw new AppError("bad_request:file", "choose a data set file to upload");
-    if (file.size > MAX_DATASET_BYTES) throw tooLarge();
-    const text = await file.text();
-    const field = (name: string) => {
-      const value = form.get(name);
-      return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
-    };
-    const number = (name: string) => (field(name) === undefined ? undefined : Number(field(name)));
-    const settings = {
-      ...Object.fromEntries(
-        (["seed", "maxIterations", "targetSgIoU", "patience"] as const).flatMap((key) => (field(`settings.${key}`) === undefined ? [] : [[key, number(`settings.${key}`)]])),
-      ),
-      ...(field("settings.profile") === undefined ? {} : { profile: field("settings.profile") }),
-      ...(field("settings.actorPolicy") === undefined ? {} : { actorPolicy: field("settings.actorPolicy") }),
-    };
-    return {
-      name: field("name") ?? file.name,
-      format: field("format"),
-      text,
-      fileName: file.name,
-      ...(field("limit") ? { limit: number("limit") } : {}),
-      ...(field("sampleSeed") ? { sampleSeed: number("sampleSeed") } : {}),
-      lenient: field("lenient") === "on" || field("lenient") === "true",
-      settings,
-    };
+    return evaluationRequestFromForm(form);
   }
   if (!type.includes("json")) throw new AppError("unsupported_media_type:body", "send multipart/form-data with a file, or a JSON object");
   const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_REQUEST_BYTES) throw tooLarge();
+  if (Buffer.byteLength(text) > MAX_REQUEST_BYTES) throw datasetTooLarge();
   try {
     return JSON.parse(text);
   } catch (error) {
