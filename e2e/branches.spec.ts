@@ -51,6 +51,14 @@ test("fork at iteration 2 with a typed instruction: the branch appears, finishes
   await page.keyboard.press("]");
   await expect(page).toHaveURL(new RegExp(`/runs/${branchId}\\?i=3$`));
 
+  // Compare the branch's iteration 3 (the person's edit) with the original run's iteration 3 (the Actor's).
+  await viewer.timelineItems.nth(3).click();
+  await page.getByTestId("compare-run").selectOption({ label: "Original run" });
+  await page.getByTestId("compare-iteration").selectOption("3");
+  await expect(page.getByTestId("compare-side").first()).toContainText("Original run · iteration 3");
+  await expect(page.getByTestId("compare-side").nth(1)).toContainText("this run · iteration 3");
+  await expect(page.getByTestId("compare-diff")).toContainText("From Original run · iteration 3 to this run · iteration 3");
+
   // Share the branch; a fresh context sees it read-only, with where it came from but no private link.
   await viewer.shareButton.click();
   await expect(viewer.shareUrl).toHaveValue(/\/s\/[A-Za-z0-9_-]{43}$/);
@@ -83,4 +91,31 @@ test("a fork the server refuses shows why and starts nothing", async ({ page, re
   await expect(page).toHaveURL(new RegExp(`/runs/${parentId}`));
   const tree = (await (await request.get(`/api/runs/${parentId}/tree`)).json()) as { nodes: unknown[] };
   expect(tree.nodes).toHaveLength(1);
+});
+
+test("a rollout group opens the policy's candidate edits of an iteration as sibling branches with their rewards and advantages", async ({ page, request, viewer }, testInfo) => {
+  const runId = await createFinishedRun(request);
+  await viewer.goto(`/runs/${runId}?i=0`);
+  await page.getByTestId("rollout-button").click();
+  const samples = page.getByTestId("rollout-sample");
+  await expect(samples.first()).toBeVisible();
+  const count = await samples.count();
+  expect(count).toBeGreaterThanOrEqual(2);
+  expect(count).toBeLessThanOrEqual(8);
+  await expect(page.getByTestId("branch-node")).toHaveCount(1 + count);
+  // Every candidate branch runs its one edit; then each has a reward and an advantage.
+  await expect(page.getByTestId("rollout-status").filter({ hasText: "succeeded" })).toHaveCount(count, { timeout: 90_000 });
+  await expect(samples.filter({ has: page.locator('[data-reward=""]') })).toHaveCount(0);
+  const advantages = await samples.evaluateAll((rows) => rows.map((row) => Number(row.getAttribute("data-advantage"))));
+  const rewards = await samples.evaluateAll((rows) => rows.map((row) => Number(row.getAttribute("data-reward"))));
+  expect(advantages.every(Number.isFinite)).toBe(true);
+  expect(Math.abs(advantages.reduce((sum, value) => sum + value, 0))).toBeLessThan(1e-6);
+  expect(advantages[rewards.indexOf(Math.max(...rewards))]).toBe(Math.max(...advantages));
+  await page.screenshot({ path: testInfo.outputPath("rollout-group.png"), fullPage: true });
+
+  // A candidate is an ordinary branch: its page shows the instruction it applied.
+  const first = samples.first().getByRole("link");
+  const instruction = (await first.textContent())!;
+  await first.click();
+  await expect(page.getByTestId("lineage-instruction")).toContainText(instruction);
 });

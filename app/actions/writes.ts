@@ -3,6 +3,7 @@
 import { revokeShare, shareRun, type ShareLink } from "@/lib/db/runs";
 import { AppError, toApiError } from "@/lib/errors";
 import { submitBranch } from "@/lib/jobs/branches";
+import { submitRolloutGroup } from "@/lib/jobs/rollout-groups";
 import { evaluationRequestFromForm } from "@/lib/jobs/evaluation-form";
 import { cancelEvaluation, submitEvaluation } from "@/lib/jobs/evaluations";
 import { cancelRun, submitRun } from "@/lib/jobs/runs";
@@ -40,6 +41,11 @@ const runId = (value: unknown) => parsed(runIdSchema, value, "id");
 /** Forks run `parentId`: body as POST /api/runs/[id]/branches (iteration, steer, budget, settings). */
 export async function forkRunAction(parentId: unknown, body: unknown): Promise<ActionResult<{ id: string }>> {
   return act(() => submitBranch(typeof parentId === "string" ? parentId : "", body));
+}
+
+/** Opens the Actor policy's candidate edits of an iteration as sibling branches (as POST /api/runs/[id]/rollouts). */
+export async function rolloutGroupAction(id: unknown, body: unknown): Promise<ActionResult<{ group: string; branchIds: string[] }>> {
+  return act(() => submitRolloutGroup(runId(id), body));
 }
 
 /** Starts a run: body as POST /api/runs (input, settings). */

@@ -15,6 +15,7 @@ import { commitIteration } from "@/lib/db/run-execution";
 import { POST as createBranch } from "./runs/[id]/branches/route";
 import { POST as cancelRun } from "./runs/[id]/cancel/route";
 import { GET as getTree } from "./runs/[id]/tree/route";
+import { GET as getRollouts, POST as createRollouts } from "./runs/[id]/rollouts/route";
 import { GET as getRun } from "./runs/[id]/route";
 import { DELETE as revokeShare, POST as shareRun } from "./runs/[id]/share/route";
 import { GET as listRuns, POST as createRun } from "./runs/route";
@@ -203,6 +204,19 @@ describe("runs endpoints under random input", () => {
       { numRuns: RUNS * 3, seed: 2212 },
     );
     expect(statuses).toContain(201);
+    expect(statuses).toContain(400);
+  });
+
+  it("POST and GET /api/runs/<id>/rollouts with any body and id", async () => {
+    const body = fc.oneof(anyText, fc.record({ iteration: fc.oneof(fc.integer({ min: -1, max: 2 }), fc.string({ maxLength: 2 })), groupSize: fc.oneof(fc.integer({ min: -1, max: 14 }), fc.double()), extra: fc.jsonValue({ maxDepth: 1 }) }, { requiredKeys: [] }).map((value) => JSON.stringify(value)));
+    const statuses = new Set<number>();
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.constant(runId), pathParam), fc.option(body, { nil: undefined }), async (id, text) => {
+        statuses.add((await expectSafeAnswer(() => createRollouts(jsonRequest("/", "POST", text), params({ id })))).status);
+        await expectSafeAnswer(() => getRollouts(new Request(`${base}/`), params({ id })));
+      }),
+      { numRuns: RUNS, seed: 2213 },
+    );
     expect(statuses).toContain(400);
   });
 

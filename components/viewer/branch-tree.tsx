@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { IoUBadge, RunStatusBadge } from "@/components/status-badge";
 import { treeItems, type TreeItem } from "@/lib/viewer/branch-tree";
+import { withoutSceneContext } from "@/lib/viewer/format";
 import { runQueries } from "@/lib/viewer/run-queries";
 import { isLive } from "@/lib/viewer/run-stream";
 
@@ -42,7 +43,7 @@ function TreeRow({ item, currentId, bestLeafId, iteration }: { item: TreeItem; c
   const { node } = item;
   const current = node.id === currentId;
   const best = node.id === bestLeafId;
-  const label = node.forkIndex === null ? "Original run" : `Fork at #${node.forkIndex}: ${node.steerLabel ?? ""}`;
+  const label = node.forkIndex === null ? "Original run" : `Fork at #${node.forkIndex}: ${withoutSceneContext(node.steerLabel ?? "")}`;
   const href = `/runs/${encodeURIComponent(node.id)}${iteration === null ? "" : `?i=${Math.min(iteration, Math.max(0, node.iterationCount - 1))}`}`;
   return (
     <li role="treeitem" aria-selected={current} aria-expanded={item.children.length > 0 ? true : undefined} data-testid="branch-node" data-run-id={node.id} data-best-leaf={best} data-current={current}>

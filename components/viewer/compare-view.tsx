@@ -1,11 +1,14 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import type { IterationView } from "@/lib/schemas/run";
+import type { IterationView, RunTree } from "@/lib/schemas/run";
 import type { SceneGraph } from "@/lib/pipeline/scene-graph/schema";
 import { TripleStatusBadge } from "@/components/status-badge";
-import { formatDelta } from "@/lib/viewer/format";
+import { depthFirst, treeItems } from "@/lib/viewer/branch-tree";
+import { formatDelta, withoutSceneContext } from "@/lib/viewer/format";
 import { describeMove, diffIterations } from "@/lib/viewer/iteration-diff";
+import { runQueries } from "@/lib/viewer/run-queries";
 import { imageUrl } from "@/lib/viewer/trajectory-export";
 import { targetName } from "./triples-panel";
 
@@ -16,34 +19,90 @@ export interface CompareViewProps {
   current: IterationView;
   other: IterationView;
   onOtherChange: (index: number) => void;
+  /** The owner's view: the run's tree, so any run's iteration can be the other side. */
+  tree?: { data: RunTree; runId: string };
 }
 
 type Mode = "side-by-side" | "slider";
 
-/** Two iterations side by side or under a reveal slider, with what changed between them. */
-export function CompareView({ target, iterations, current, other, onOtherChange }: CompareViewProps) {
+interface Side {
+  iteration: IterationView;
+  /** "iteration 3", or "Fork at #2: … · iteration 3" for another run of the tree. */
+  caption: string;
+}
+
+/**
+ * Two iterations side by side or under a reveal slider, with what changed between them: two of
+ * this run's, or, in a run with branches, one of this run's against any iteration of another run
+ * of its tree (all runs of a tree share the target).
+ */
+export function CompareView({ target, iterations, current, other, onOtherChange, tree }: CompareViewProps) {
   const id = useId();
   const [mode, setMode] = useState<Mode>("side-by-side");
   const [reveal, setReveal] = useState(50);
-  const [before, after] = other.index <= current.index ? [other, current] : [current, other];
-  const diff = diffIterations(before, after);
+  const [otherRunId, setOtherRunId] = useState<string | null>(null);
+  const [otherRunIndex, setOtherRunIndex] = useState<number | null>(null);
+  const runs = tree ? depthFirst(treeItems(tree.data)).map((item) => item.node) : [];
+  const elsewhere = tree && otherRunId && otherRunId !== tree.runId ? otherRunId : null;
+  const otherRun = useQuery({ ...runQueries.detail(elsewhere ?? ""), enabled: elsewhere !== null });
+  const runLabel = (runId: string) => {
+    const node = runs.find((candidate) => candidate.id === runId);
+    if (!node) return "another run";
+    return node.forkIndex === null ? "Original run" : `Fork at #${node.forkIndex}: ${withoutSceneContext(node.steerLabel ?? "")}`.slice(0, 60);
+  };
+
+  let sides: [Side, Side];
+  const here = (iteration: IterationView): Side => ({ iteration, caption: `iteration ${iteration.index}` });
+  if (elsewhere && otherRun.data && otherRun.data.iterations.length > 0) {
+    const list = otherRun.data.iterations;
+    const chosen = list.find((iteration) => iteration.index === (otherRunIndex ?? current.index)) ?? list.at(-1)!;
+    sides = [{ iteration: chosen, caption: `${runLabel(elsewhere)} · iteration ${chosen.index}` }, { iteration: current, caption: `this run · iteration ${current.index}` }];
+  } else {
+    sides = other.index <= current.index ? [here(other), here(current)] : [here(current), here(other)];
+  }
+  const [before, after] = sides;
+  const diff = diffIterations(before.iteration, after.iteration);
 
   return (
     <div className="flex flex-col gap-3" data-testid="compare-view">
       <div className="flex flex-wrap items-end gap-4 text-sm">
+        {runs.length > 1 ? (
+          <div className="flex flex-col gap-1">
+            <label htmlFor={`${id}-run`} className="font-medium text-slate-800">
+              Compare with the run
+            </label>
+            <select id={`${id}-run`} data-testid="compare-run" value={elsewhere ?? tree!.runId} onChange={(event) => setOtherRunId(event.target.value)} className="max-w-xs rounded border border-slate-300 bg-white px-2 py-1">
+              {runs.map((node) => (
+                <option key={node.id} value={node.id}>
+                  {node.id === tree!.runId ? "this run" : runLabel(node.id)}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
         <div className="flex flex-col gap-1">
           <label htmlFor={`${id}-other`} className="font-medium text-slate-800">
             Compare iteration {current.index} with
           </label>
-          <select id={`${id}-other`} value={other.index} onChange={(event) => onOtherChange(Number(event.target.value))} className="rounded border border-slate-300 bg-white px-2 py-1">
-            {iterations
-              .filter((iteration) => iteration.index !== current.index)
-              .map((iteration) => (
+          {elsewhere ? (
+            <select id={`${id}-other`} data-testid="compare-iteration" value={before.iteration.index} onChange={(event) => setOtherRunIndex(Number(event.target.value))} className="rounded border border-slate-300 bg-white px-2 py-1">
+              {(otherRun.data?.iterations ?? []).map((iteration) => (
                 <option key={iteration.index} value={iteration.index}>
                   iteration {iteration.index} (SG-IoU {iteration.metrics.sgIoU.toFixed(2)})
                 </option>
               ))}
-          </select>
+            </select>
+          ) : (
+            <select id={`${id}-other`} data-testid="compare-iteration" value={other.index} onChange={(event) => onOtherChange(Number(event.target.value))} className="rounded border border-slate-300 bg-white px-2 py-1">
+              {iterations
+                .filter((iteration) => iteration.index !== current.index)
+                .map((iteration) => (
+                  <option key={iteration.index} value={iteration.index}>
+                    iteration {iteration.index} (SG-IoU {iteration.metrics.sgIoU.toFixed(2)})
+                  </option>
+                ))}
+            </select>
+          )}
         </div>
         <fieldset className="flex gap-3">
           <legend className="sr-only">Comparison mode</legend>
@@ -55,14 +114,15 @@ export function CompareView({ target, iterations, current, other, onOtherChange 
           ))}
         </fieldset>
       </div>
+      {elsewhere && otherRun.isPending ? <p className="text-sm text-slate-700">Loading the other run…</p> : null}
 
       {mode === "side-by-side" ? (
         <div className="grid max-w-3xl grid-cols-2 gap-3">
-          {[before, after].map((iteration) => (
-            <figure key={iteration.index} className="flex flex-col gap-1">
-              <img src={imageUrl(iteration.imageId)} alt={`Iteration ${iteration.index}`} width={512} height={512} loading="lazy" className="aspect-square w-full rounded border border-slate-300" />
+          {[before, after].map(({ iteration, caption }, position) => (
+            <figure key={position} className="flex flex-col gap-1" data-testid="compare-side">
+              <img src={imageUrl(iteration.imageId)} alt={caption} width={512} height={512} loading="lazy" className="aspect-square w-full rounded border border-slate-300" />
               <figcaption className="text-center text-xs text-slate-700">
-                iteration {iteration.index} · SG-IoU {iteration.metrics.sgIoU.toFixed(2)}
+                {caption} · SG-IoU {iteration.metrics.sgIoU.toFixed(2)}
               </figcaption>
             </figure>
           ))}
@@ -70,10 +130,10 @@ export function CompareView({ target, iterations, current, other, onOtherChange 
       ) : (
         <div className="flex flex-col gap-2">
           <div className="relative aspect-square w-full max-w-md overflow-hidden rounded border border-slate-300" data-testid="compare-slider">
-            <img src={imageUrl(after.imageId)} alt={`Iteration ${after.index}`} width={512} height={512} className="absolute inset-0 h-full w-full" />
+            <img src={imageUrl(after.iteration.imageId)} alt={after.caption} width={512} height={512} className="absolute inset-0 h-full w-full" />
             <img
-              src={imageUrl(before.imageId)}
-              alt={`Iteration ${before.index}`}
+              src={imageUrl(before.iteration.imageId)}
+              alt={before.caption}
               width={512}
               height={512}
               className="absolute inset-0 h-full w-full"
@@ -83,16 +143,16 @@ export function CompareView({ target, iterations, current, other, onOtherChange 
           </div>
           <label className="flex max-w-md items-center gap-2 text-sm">
             <span className="shrink-0">
-              Iteration {before.index} ◂ ▸ {after.index}
+              {before.caption} ◂ ▸ {after.caption}
             </span>
-            <input type="range" min={0} max={100} value={reveal} onChange={(event) => setReveal(Number(event.target.value))} className="w-full accent-blue-700" aria-label={`Reveal iteration ${before.index} over iteration ${after.index}, percent`} />
+            <input type="range" min={0} max={100} value={reveal} onChange={(event) => setReveal(Number(event.target.value))} className="w-full accent-blue-700" aria-label={`Reveal ${before.caption} over ${after.caption}, percent`} />
           </label>
         </div>
       )}
 
       <div className="text-sm" data-testid="compare-diff">
         <h4 className="font-medium text-slate-800">
-          From iteration {before.index} to {after.index}
+          From {before.caption} to {after.caption}
         </h4>
         <p className="font-mono text-xs">
           SG-IoU {formatDelta(diff.metrics.sgIoU)} · Entity-IoU {formatDelta(diff.metrics.entityIoU)} · Relation-IoU {formatDelta(diff.metrics.relationIoU)}

@@ -3,7 +3,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState, useTransition } from "react";
-import { forkRunAction } from "@/app/actions/writes";
+import { forkRunAction, rolloutGroupAction } from "@/app/actions/writes";
 import { runAction } from "@/lib/viewer/action-result";
 import { ActorPolicySelect, hasEmbeddedActor } from "@/components/profiles/actor-policy-select";
 import { effectiveProfile, ProfileSelect } from "@/components/profiles/profile-select";
@@ -37,6 +37,46 @@ export function ForkPanel({ run, iteration }: { run: RunDetail; iteration: Itera
         {open ? "Close the fork" : `Fork here (from iteration ${iteration.index})`}
       </button>
       {open ? <ForkForm id={`${id}-form`} run={run} iteration={iteration} room={room} /> : null}
+      <RolloutButton run={run} iteration={iteration} />
+    </div>
+  );
+}
+
+/**
+ * Opens the Actor policy's most probable candidate edits of this iteration as sibling branches
+ * (one edit each); the Branches panel then shows their probabilities, rewards and advantages.
+ */
+function RolloutButton({ run, iteration }: { run: RunDetail; iteration: IterationView }) {
+  const queryClient = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+  const [opened, setOpened] = useState<number | null>(null);
+  const [pending, startTransition] = useTransition();
+  function open() {
+    setError(null);
+    startTransition(async () => {
+      try {
+        const { branchIds } = await runAction(() => rolloutGroupAction(run.id, { iteration: iteration.index }));
+        setOpened(branchIds.length);
+        void queryClient.invalidateQueries({ queryKey: [...runQueries.all, "tree"] });
+        void queryClient.invalidateQueries({ queryKey: [...runQueries.all, "rollouts"] });
+      } catch (caught) {
+        setError((caught as Error).message);
+      }
+    });
+  }
+  return (
+    <div className="flex flex-col gap-1">
+      <button type="button" data-testid="rollout-button" onClick={open} disabled={pending} className="self-start rounded border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-100 disabled:opacity-60">
+        {pending ? "Opening the candidates…" : "Weigh the policy's candidate edits here"}
+      </button>
+      <p className="text-xs text-slate-600" aria-live="polite">
+        {opened !== null ? `${opened} candidate branches opened: see Branches for their rewards and advantages.` : `Each of the ${run.settings.actorPolicy ?? "heuristic"} policy's most probable edits of this iteration runs as its own branch.`}
+      </p>
+      {error ? (
+        <p role="alert" data-testid="rollout-error" className="rounded bg-red-50 px-3 py-2 text-sm text-red-800">
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }

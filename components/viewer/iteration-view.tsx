@@ -1,7 +1,7 @@
 "use client";
 
 import type { OverlayLayers } from "@/components/canvas/overlay-canvas";
-import type { IterationView as Iteration, RunDetail } from "@/lib/schemas/run";
+import type { IterationView as Iteration, RunDetail, RunTree } from "@/lib/schemas/run";
 import { CompareView } from "./compare-view";
 import { ExportTrajectory } from "./export-trajectory";
 import { ForkPanel } from "./fork-panel";
@@ -24,6 +24,8 @@ export interface IterationViewProps {
   onCompareWith: (index: number) => void;
   /** A share link's view: no forking. */
   readOnly: boolean;
+  /** The owner's view: the run's tree, for comparing with other branches. */
+  tree?: RunTree;
 }
 
 function Panel({ title, children, testId }: { title: string; children: React.ReactNode; testId?: string }) {
@@ -36,7 +38,7 @@ function Panel({ title, children, testId }: { title: string; children: React.Rea
 }
 
 /** One iteration: image and overlay, then its triples, critique and scene graphs; the chart, comparison and export below. */
-export function IterationView({ run, iteration, other, layers, onLayersChange, highlightedTriple, onHighlight, onSelect, onCompareWith, readOnly }: IterationViewProps) {
+export function IterationView({ run, iteration, other, layers, onLayersChange, highlightedTriple, onHighlight, onSelect, onCompareWith, readOnly, tree }: IterationViewProps) {
   const next = run.iterations.find((candidate) => candidate.index === iteration.index + 1);
   return (
     <div className="flex flex-col gap-4">
@@ -74,7 +76,7 @@ export function IterationView({ run, iteration, other, layers, onLayersChange, h
       </div>
       {other ? (
         <Panel title="Compare iterations">
-          <CompareView target={run.target} iterations={run.iterations} current={iteration} other={other} onOtherChange={onCompareWith} />
+          <CompareView target={run.target} iterations={run.iterations} current={iteration} other={other} onOtherChange={onCompareWith} {...(tree ? { tree: { data: tree, runId: run.id } } : {})} />
         </Panel>
       ) : null}
       <Panel title="Export">

@@ -11,6 +11,7 @@ import { isLive, laterRun, type LiveRunDetail } from "@/lib/viewer/run-stream";
 import { applyKeyDelta, defaultComparison, selectedIteration, timelineKeyDelta } from "@/lib/viewer/timeline";
 import { stepAcrossBranches } from "@/lib/viewer/branch-tree";
 import { BranchTree } from "./branch-tree";
+import { RolloutGroups } from "./rollout-groups";
 import { LineageNote } from "./lineage-note";
 import { IterationView } from "./iteration-view";
 import { RunActions } from "./run-actions";
@@ -143,6 +144,7 @@ export function RunViewer({ source }: { source: RunSource }) {
             Branches
           </h2>
           <BranchTree runId={data.id} iteration={selected} />
+          <RolloutGroups runId={data.id} />
         </section>
       )}
       {progress ? <RoleProgress progress={progress} /> : null}
@@ -163,6 +165,7 @@ export function RunViewer({ source }: { source: RunSource }) {
             onSelect={select}
             onCompareWith={setCompareWith}
             readOnly={readOnly}
+            {...(tree.data ? { tree: tree.data } : {})}
           />
         </>
       ) : (

@@ -1,9 +1,10 @@
 import "server-only";
 import { AppError } from "../errors";
 import { bestIterationIndex } from "../pipeline/loop/stop-conditions";
-import { runIdSchema, type BranchSteer, type RunSettings, type RunTree, type RunTreeNode } from "../schemas/run";
+import { critiqueSchema, type Critique } from "../pipeline/roles/types";
+import { metricsSchema, runIdSchema, runStatusSchema, type StoredBranchSteer, type RunSettings, type RunTree, type RunTreeNode } from "../schemas/run";
 import { db } from "./client";
-import { summarySelect, toRunLineage, toRunSummary } from "./mappers";
+import { summarySelect, toRunLineage, toRunSummary, warningsSchema } from "./mappers";
 
 /**
  * Runs as trees. A branch is an ordinary run (the worker executes, resumes, cancels and shares it
@@ -15,7 +16,7 @@ import { summarySelect, toRunLineage, toRunSummary } from "./mappers";
 export interface CreateBranchInput {
   parentId: string;
   forkIndex: number;
-  steer: BranchSteer;
+  steer: StoredBranchSteer;
   /** The branch's settings; maxIterations counts the copied iterations too. */
   settings: RunSettings;
 }
@@ -111,4 +112,54 @@ function bestLeaf(nodes: readonly RunTreeNode[]): string | null {
     if (best === null || node.bestSgIoU > best.bestSgIoU!) best = node;
   }
   return best?.id ?? null;
+}
+
+/** A branch of the tree and its iterations at the fork point and right after it (the state and the edit). */
+export interface BranchEdit {
+  id: string;
+  parentRunId: string | null;
+  forkIndex: number;
+  steer: StoredBranchSteer;
+  status: RunTreeNode["status"];
+  createdAt: Date;
+  state: StoredReading | null;
+  edited: StoredReading | null;
+}
+
+export interface StoredReading {
+  critique: Critique;
+  metrics: { sgIoU: number; entityIoU: number; relationIoU: number };
+  warnings: string[];
+}
+
+/** Every branch of the tree `rootRunId` with the readings before and after its first own iteration, oldest first. */
+export async function listBranchEdits(rootRunId: string): Promise<BranchEdit[]> {
+  const client = db();
+  const rows = await client.run.findMany({
+    where: { rootRunId },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: { id: true, parentRunId: true, forkIndex: true, rootRunId: true, steer: true, status: true, createdAt: true },
+  });
+  const iterations = await client.iteration.findMany({
+    where: { runId: { in: rows.map((row) => row.id) } },
+    select: { runId: true, index: true, critique: true, metrics: true, warnings: true },
+  });
+  const reading = (runId: string, index: number): StoredReading | null => {
+    const row = iterations.find((iteration) => iteration.runId === runId && iteration.index === index);
+    return row ? { critique: critiqueSchema.parse(row.critique), metrics: metricsSchema.parse(row.metrics), warnings: warningsSchema.parse(row.warnings) } : null;
+  };
+  return rows.flatMap((row) => {
+    const lineage = toRunLineage(row);
+    if (!lineage) return [];
+    return [{
+      id: row.id,
+      parentRunId: row.parentRunId,
+      forkIndex: lineage.forkIndex,
+      steer: lineage.steer,
+      status: runStatusSchema.parse(row.status),
+      createdAt: row.createdAt,
+      state: reading(row.id, lineage.forkIndex),
+      edited: reading(row.id, lineage.forkIndex + 1),
+    }];
+  });
 }

@@ -8,7 +8,7 @@ import {
   judgementViewSchema,
   metricsSchema,
   runBackendsSchema,
-  branchSteerSchema,
+  storedBranchSteerSchema,
   runStatusSchema,
   storedRunSettingsSchema,
   type RunLineage,
@@ -89,5 +89,5 @@ export function toRunDetail(row: Run, iterations: Iteration[]): RunDetail {
 /** A branch's origin; null for a run started from a prompt. */
 export function toRunLineage(row: Pick<Run, "id" | "parentRunId" | "forkIndex" | "rootRunId" | "steer">): RunLineage | null {
   if (row.forkIndex === null || row.steer === null) return null;
-  return { parentRunId: row.parentRunId, forkIndex: row.forkIndex, rootRunId: row.rootRunId ?? row.id, steer: branchSteerSchema.parse(row.steer) };
+  return { parentRunId: row.parentRunId, forkIndex: row.forkIndex, rootRunId: row.rootRunId ?? row.id, steer: storedBranchSteerSchema.parse(row.steer) };
 }

@@ -4,7 +4,7 @@ import type { Critique } from "../pipeline/roles/types";
 import type { SceneGraph } from "../pipeline/scene-graph/schema";
 import { critiqueSchema } from "../pipeline/roles/types";
 import { sceneGraphSchema } from "../pipeline/scene-graph/schema";
-import { metricsSchema, storedRunSettingsSchema, type BranchSteer, type IterationView, type RunBackends, type RunSettings, type RunStatus } from "../schemas/run";
+import { metricsSchema, storedRunSettingsSchema, type StoredBranchSteer, type IterationView, type RunBackends, type RunSettings, type RunStatus } from "../schemas/run";
 import { db } from "./client";
 import { durationsSchema, seedsSchema, toIterationView, toRunLineage, warningsSchema } from "./mappers";
 
@@ -38,7 +38,7 @@ export interface ClaimedRun {
   /** The evaluation the run is an item of, or null. */
   evaluationId: string | null;
   /** For a branch: the parent's iteration it continues from and what the person gave the next one. */
-  branch: { forkIndex: number; steer: BranchSteer } | null;
+  branch: { forkIndex: number; steer: StoredBranchSteer } | null;
 }
 
 /** Start-up: runs a dead process left "running" become "interrupted" (and are resumed later). */

@@ -5,7 +5,7 @@ import { SimActor } from "../pipeline/backends/sim/actor";
 import type { Env } from "../pipeline/backends/config";
 import { runLoop } from "../pipeline/loop/engine";
 import type { LoopEvent, RoleProgressEvent } from "../pipeline/loop/events";
-import type { IterationRecord, ScoreFunction } from "../pipeline/loop/types";
+import type { IterationRecord, ScoreFunction, Steer } from "../pipeline/loop/types";
 import { sceneGraphMetrics } from "../pipeline/metrics/scene-graph-iou";
 import { RoleError } from "../pipeline/roles/errors";
 import type { RasterImage } from "../pipeline/image/raster";
@@ -332,7 +332,7 @@ export class RunWorker {
           patience: run.settings.patience,
           signal: controller.signal,
           resume: { iterations: resumed },
-          ...(run.branch ? { steer: { iteration: run.branch.forkIndex + 1, ...run.branch.steer } } : {}),
+          ...(run.branch ? { steer: loopSteer(run.branch) } : {}),
         },
         { roles: loopRoles, score: this.score, ...(capabilities ? { capabilities } : {}), onEvent: (event) => this.onEvent(run.id, event, controller, progress, redact) },
       );
@@ -444,6 +444,11 @@ async function withActorPolicy(profile: RunRoles, name: string | undefined): Pro
     roles: { ...profile.roles, actor: new SimActor(await resolveActorPolicy(name)) },
     backends: { ...profile.backends, roles: { ...profile.backends.roles, actor: `sim (policy ${name})` } },
   };
+}
+
+/** What the loop needs of a branch's stored steer: where it starts and the person's (or a rollout's) input. */
+function loopSteer({ forkIndex, steer }: NonNullable<ClaimedRun["branch"]>): Steer {
+  return "instruction" in steer ? { iteration: forkIndex + 1, instruction: steer.instruction } : { iteration: forkIndex + 1, critique: steer.critique };
 }
 
 /** A RoleError's message already starts with its role ("editor: ..."). */

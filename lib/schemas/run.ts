@@ -154,6 +154,57 @@ export const branchSteerSchema = z.union([
 export type BranchSteer = z.infer<typeof branchSteerSchema>;
 
 /**
+ * A branch's steer as stored: a request's, or one candidate of a rollout group (the policy's
+ * candidate edits of one state, each opened as a sibling branch), which also records the group
+ * and the probability and edit kind the policy gave it. Requests cannot send `rollout`.
+ */
+export const rolloutSampleSchema = z.object({ group: z.string(), probability: z.number().min(0).max(1), kind: z.string(), policy: z.string() });
+export const storedBranchSteerSchema = z.union([
+  z.object({ instruction: z.string().min(1), rollout: rolloutSampleSchema.optional() }).strict(),
+  z.object({ critique: critiqueSchema }).strict(),
+]);
+export type StoredBranchSteer = z.infer<typeof storedBranchSteerSchema>;
+
+/** POST /api/runs/[id]/rollouts: open the embedded Actor policy's candidate edits of `iteration` as sibling branches. */
+export const MAX_ROLLOUT_GROUP = 12;
+export const createRolloutGroupRequestSchema = z
+  .object({
+    iteration: z.number({ error: "iteration must be the index of one of the run's iterations" }).int().min(0),
+    groupSize: z.number().int().min(2).max(MAX_ROLLOUT_GROUP).default(8),
+  })
+  .strict();
+
+/** One candidate of a rollout group, as the viewer shows it once its branch has run. */
+export const rolloutSampleViewSchema = z.object({
+  runId: z.string(),
+  instruction: z.string(),
+  kind: z.string(),
+  probability: z.number(),
+  status: runStatusSchema,
+  /** The trainer's reward (rewardOf: SG-IoU and Entity-IoU gain, damage, unfollowed), null until the branch's edit is checked. */
+  reward: z.number().nullable(),
+  /** Group-normalised among the samples that have a reward (GRPO's (r - mean) / (std + eps)). */
+  advantage: z.number().nullable(),
+  sgIoU: z.number().nullable(),
+});
+
+/** GET /api/runs/[id]/rollouts: the tree's rollout groups, oldest first. */
+export const rolloutGroupsResponseSchema = z.object({
+  groups: z.array(
+    z.object({
+      group: z.string(),
+      parentRunId: z.string(),
+      forkIndex: z.number().int(),
+      policy: z.string(),
+      /** SG-IoU of the state the candidates were weighed at. */
+      stateSgIoU: z.number(),
+      samples: z.array(rolloutSampleViewSchema),
+    }),
+  ),
+});
+export type RolloutGroupsResponse = z.infer<typeof rolloutGroupsResponseSchema>;
+
+/**
  * Where a branch came from; null for a run started from a prompt. Through a share link the other
  * runs' ids are null: a link shares one run, not the tree.
  */
@@ -162,7 +213,7 @@ export const runLineageSchema = z.object({
   /** The parent's iteration the branch continues from; the branch's own iterations start at forkIndex + 1. */
   forkIndex: z.number().int().min(0),
   rootRunId: z.string().nullable(),
-  steer: branchSteerSchema,
+  steer: storedBranchSteerSchema,
 });
 export type RunLineage = z.infer<typeof runLineageSchema>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDelta, formatIoU, formatMs, orderedDurations } from "./format";
+import { formatDelta, formatIoU, formatMs, orderedDurations, withoutSceneContext } from "./format";
 
 describe("format", () => {
   it("formats numbers for display", () => {
@@ -14,5 +14,12 @@ describe("format", () => {
   });
   it("orders role durations in pipeline order", () => {
     expect(orderedDurations({ checker: 1, editor: 2, actor: 3, other: 4 }).map(([role]) => role)).toEqual(["actor", "editor", "checker", "other"]);
+  });
+});
+
+describe("withoutSceneContext", () => {
+  it("drops the sim Actor's scene preamble and leaves other instructions alone", () => {
+    expect(withoutSceneContext("In a picture of a cup and a laptop: move the cup left of the laptop")).toBe("move the cup left of the laptop");
+    expect(withoutSceneContext("make the cat white")).toBe("make the cat white");
   });
 });

@@ -34,3 +34,8 @@ export function formatDateTime(iso: string | null | undefined): string {
   if (Number.isNaN(date.getTime())) return iso;
   return date.toISOString().replace("T", " ").slice(0, 19) + " UTC";
 }
+
+/** An instruction without the "In a picture of …:" preamble the sim Actor puts before every edit. */
+export function withoutSceneContext(instruction: string): string {
+  return instruction.replace(/^\s*in a picture of [^:]+:\s*/i, "");
+}

@@ -2,6 +2,7 @@ import { z } from "zod";
 import {
   runDetailSchema,
   runListResponseSchema,
+  rolloutGroupsResponseSchema,
   runTreeSchema,
   type RunDetail,
 } from "../schemas/run";
@@ -48,6 +49,11 @@ export const runQueries = {
   tree: (runId: string) => ({
     queryKey: [...runQueries.all, "tree", runId] as const,
     queryFn: ({ signal }: { signal?: AbortSignal }) => request(runTreeSchema, `/api/runs/${encodeURIComponent(runId)}/tree`, { signal }),
+  }),
+  /** The rollout groups of the run's tree. */
+  rollouts: (runId: string) => ({
+    queryKey: [...runQueries.all, "rollouts", runId] as const,
+    queryFn: ({ signal }: { signal?: AbortSignal }) => request(rolloutGroupsResponseSchema, `/api/runs/${encodeURIComponent(runId)}/rollouts`, { signal }),
   }),
 };
 
