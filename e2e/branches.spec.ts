@@ -112,6 +112,8 @@ test("a rollout group opens the policy's candidate edits of an iteration as sibl
   expect(Math.abs(advantages.reduce((sum, value) => sum + value, 0))).toBeLessThan(1e-6);
   expect(advantages[rewards.indexOf(Math.max(...rewards))]).toBe(Math.max(...advantages));
   await page.screenshot({ path: testInfo.outputPath("rollout-group.png"), fullPage: true });
+  const axe = await new AxeBuilder({ page }).include('[data-testid="branch-tree"]').include('[data-testid="rollout-groups"]').withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(axe.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`)).toEqual([]);
 
   // A candidate is an ordinary branch: its page shows the instruction it applied.
   const first = samples.first().getByRole("link");
