@@ -1,3 +1,5 @@
+import { abortableSleep } from "../util/sleep";
+
 /**
  * The one HTTP client every real back end uses: a `fetch` with a per-attempt timeout, retries with
  * exponential backoff only on retryable failures (timeouts, 408, 429, 5xx; `Retry-After` is
@@ -39,21 +41,6 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
   let result = text;
   for (const secret of secrets) if (secret && secret.length >= 4) result = result.split(secret).join("***");
   return result.replace(/(Bearer\s+)[^\s"',]+/gi, "$1***");
-}
-
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 function retryAfterMs(response: Response): number | undefined {

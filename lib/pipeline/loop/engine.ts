@@ -1,4 +1,4 @@
-import { abortableSleep } from "../backends/http";
+import { abortableSleep } from "../util/sleep";
 import type { RasterImage } from "../image/raster";
 import { RoleError, type RoleName } from "../roles/errors";
 import type { RoleCallOptions, RoleProgress } from "../roles/types";

@@ -1,5 +1,5 @@
 import type { RoleCallOptions } from "../../roles/types";
-import { abortableSleep } from "../http";
+import { abortableSleep } from "../../util/sleep";
 
 /** The role methods a latency applies to: every call a loop makes of a role. */
 const roleMethods = new Set(["generate", "check", "act", "edit", "judge"]);
