@@ -22,7 +22,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
-import { answer, startFakeOpenAi, type Reply } from "../lib/pipeline/backends/openai-compatible/__fixtures__/fake-openai-server";
+import { answer, checkerAnswerFor, requestedAnswer, startFakeOpenAi, type Reply } from "../lib/pipeline/backends/openai-compatible/__fixtures__/fake-openai-server";
 import { runStep, setServerLog, startServer, stopServer, type Server } from "./app-server";
 import { faultKinds, startFaultProxy, type FaultProxy } from "./fault-proxy";
 
@@ -75,22 +75,11 @@ async function startFakeA1111(): Promise<{ url: string; server: HttpServer }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-interface JsonSchema {
-  properties?: Record<string, JsonSchema>;
-  items?: JsonSchema;
-  enum?: string[];
-}
-
 /** As Checker: the offered objects, and the asked relation with probability 1/2 (a hash of the request, so of the image). */
 const coinFlipChecker: Reply = (request, response) => {
-  const body = request.body as { response_format?: { json_schema?: { schema?: JsonSchema } } };
-  const properties = body.response_format?.json_schema?.schema?.properties ?? {};
-  const labels = properties.objects?.items?.properties?.label?.enum ?? [];
-  const predicates = properties.relations?.items?.properties?.predicate?.enum ?? [];
-  const objects = labels.map((label, index) => ({ id: `o${index + 1}`, label, attributes: [], box: { x: 0.1 + 0.45 * index, y: 0.4, width: 0.35, height: 0.3 } }));
-  const matches = digest(JSON.stringify(request.body))[0]! % 2 === 0;
-  const relations = matches && objects.length === 2 && predicates.length === 1 ? [{ subject: "o1", predicate: predicates[0], object: "o2" }] : [];
-  return answer({ objects, relations })(request, response);
+  const { labels, predicates } = requestedAnswer(request.body);
+  const related = digest(JSON.stringify(request.body))[0]! % 2 === 0;
+  return answer(checkerAnswerFor(labels, predicates, related))(request, response);
 };
 
 interface RunDetail {

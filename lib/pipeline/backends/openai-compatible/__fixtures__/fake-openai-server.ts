@@ -111,3 +111,31 @@ export async function startFakeOpenAi(options: { apiKey?: string; models?: strin
       }),
   };
 }
+
+interface JsonSchema {
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  enum?: string[];
+}
+
+/**
+ * What a chat-completions request's `response_format` asks for, as a fake VLM reads it: the role
+ * (a Checker's schema has `objects`, a Judge's `score`, else an Actor) and, for a Checker, the
+ * object labels and predicates the schema offers; the only things a server learns about the answer.
+ */
+export function requestedAnswer(body: unknown): { role: "checker" | "judge" | "actor"; labels: string[]; predicates: string[] } {
+  const properties = (body as { response_format?: { json_schema?: { schema?: JsonSchema } } }).response_format?.json_schema?.schema?.properties ?? {};
+  const role = properties.objects ? "checker" : properties.score ? "judge" : "actor";
+  return {
+    role,
+    labels: properties.objects?.items?.properties?.label?.enum ?? [],
+    predicates: properties.relations?.items?.properties?.predicate?.enum ?? [],
+  };
+}
+
+/** A Checker's answer naming each offered label once, side by side, with the one offered predicate between the first two when `related`. */
+export function checkerAnswerFor(labels: readonly string[], predicates: readonly string[], related: boolean) {
+  const objects = labels.map((label, index) => ({ id: `o${index + 1}`, label, attributes: [], box: { x: 0.1 + 0.45 * index, y: 0.4, width: 0.35, height: 0.3 } }));
+  const relations = related && objects.length === 2 && predicates.length === 1 ? [{ subject: "o1", predicate: predicates[0], object: "o2" }] : [];
+  return { objects, relations };
+}
