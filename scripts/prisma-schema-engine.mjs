@@ -185,7 +185,7 @@ async function serveJsonRpc() {
   const lines = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
   lines.on("line", (line) => {
     if (!line.trim()) return;
-    const task = handle(engine, file, line).then((response) => process.stdout.write(`${JSON.stringify(response)}\n`));
+    const task = handle(engine, file, line).then((response) => response && process.stdout.write(`${JSON.stringify(response)}\n`));
     pending.add(task);
     task.finally(() => pending.delete(task));
   });
@@ -203,6 +203,8 @@ async function handle(engine, file, line) {
     return { jsonrpc: "2.0", id: null, error: { code: -32700, message: "parse error" } };
   }
   const { id, method, params } = request;
+  // The CLI's answer to our own `print` request (below): nothing to do.
+  if (method === undefined) return undefined;
   try {
     let result;
     if (method === "reset") {
@@ -212,6 +214,13 @@ async function handle(engine, file, line) {
       result = await engine.version(params ?? null);
     } else if (typeof engine[method] === "function" && method !== "free") {
       result = await engine[method](params ?? {});
+      // Work-around 5: the wasm engine returns `migrate diff`'s script as `stdout`; the native
+      // engine asks the CLI to print it with a `print` request, which is what the CLI shows.
+      if (method === "diff" && typeof result?.stdout === "string") {
+        const { stdout, ...rest } = result;
+        process.stdout.write(`${JSON.stringify({ jsonrpc: "2.0", id: `print-${id}`, method: "print", params: { content: stdout } })}\n`);
+        result = rest;
+      }
     } else {
       throw new Error(`method ${method} is not supported by the wasm schema engine`);
     }
