@@ -1,7 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "prisma/config";
-import { databaseUrl } from "./lib/env";
+import { databaseUrl, postgresUrl } from "./lib/env";
 
 /**
  * Prisma CLI configuration. Prisma 7 downloads a native schema engine that this machine cannot
@@ -14,8 +14,11 @@ process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= path.join(root, "scripts", "prisma-s
 process.env.CHECKPOINT_DISABLE ??= "1";
 process.env.PRISMA_HIDE_UPDATE_MESSAGE ??= "1";
 
+// With DATABASE_URL=postgres://... the CLI reads the PostgreSQL schema generated from the SQLite one
+// (scripts/postgres-schema.ts); its migrations are applied by `npm run db:migrate`, not the CLI.
+const postgres = postgresUrl();
 export default defineConfig({
-  schema: path.join(root, "prisma", "schema.prisma"),
-  migrations: { path: path.join(root, "prisma", "migrations") },
-  datasource: { url: databaseUrl() },
+  schema: postgres ? path.join(root, "prisma", "postgres", "schema.prisma") : path.join(root, "prisma", "schema.prisma"),
+  migrations: { path: postgres ? path.join(root, "prisma", "postgres", "migrations") : path.join(root, "prisma", "migrations") },
+  datasource: { url: postgres ?? databaseUrl() },
 });

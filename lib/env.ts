@@ -13,7 +13,8 @@ export function evaluationConcurrencyVariable(kind: BackendKind): string {
  * Prisma CLI can set variables before first use. No client part yet: the pages need no env.
  *
  * - RIG_DATA_DIR: folder for the database file and the image store (default ./data).
- * - DATABASE_URL: SQLite file URL (default file:<RIG_DATA_DIR>/rig.db).
+ * - DATABASE_URL: SQLite file URL (default file:<RIG_DATA_DIR>/rig.db), or postgres://... to use
+ *   PostgreSQL (schema and migrations in prisma/postgres/, generated from prisma/schema.prisma).
  * - RIG_WORKER_CONCURRENCY: runs executed at once by the in-process worker (default 2).
  * - RIG_WORKER: "off" keeps the Next server from starting the worker (default "on").
  * - RIG_EVAL_CONCURRENCY_<KIND>: evaluation item runs whose profile uses back-end kind <KIND>
@@ -27,7 +28,7 @@ const serverEnvSchema = z.object({
   DATABASE_URL: z
     .string()
     .trim()
-    .regex(/^file:.+/, 'DATABASE_URL must be a SQLite file URL such as "file:./data/rig.db"')
+    .regex(/^(file:.+|postgres(ql)?:\/\/.+)/, 'DATABASE_URL must be a SQLite file URL such as "file:./data/rig.db" or a PostgreSQL URL such as "postgres://user:password@host:5432/rig"')
     .optional(),
   RIG_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   RIG_WORKER: z.enum(["on", "off"]).default("on"),
@@ -57,8 +58,14 @@ export function dataDir(env: ServerEnv = serverEnv()): string {
   return dir;
 }
 
+/** The PostgreSQL URL when DATABASE_URL names one, else undefined (the SQLite file is used). */
+export function postgresUrl(env: ServerEnv = serverEnv()): string | undefined {
+  return env.DATABASE_URL && /^postgres(ql)?:\/\//.test(env.DATABASE_URL) ? env.DATABASE_URL : undefined;
+}
+
 /** Absolute path of the SQLite file (its folder created if missing). */
 export function databaseFile(env: ServerEnv = serverEnv()): string {
+  if (postgresUrl(env)) throw new Error("DATABASE_URL names a PostgreSQL database, not a SQLite file");
   const file = env.DATABASE_URL ? path.resolve(env.DATABASE_URL.replace(/^file:/, "")) : path.join(dataDir(env), "rig.db");
   mkdirSync(path.dirname(file), { recursive: true });
   return file;
