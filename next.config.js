@@ -15,6 +15,7 @@ const nextConfig = {
     "@prisma/adapter-better-sqlite3",
     "@prisma/adapter-pg",
     "pg",
+    "@aws-sdk/client-s3",
     "@tensorflow/tfjs-core",
     "@tensorflow/tfjs-converter",
     "@tensorflow/tfjs-backend-cpu",

@@ -15,6 +15,9 @@ export function evaluationConcurrencyVariable(kind: BackendKind): string {
  * - RIG_DATA_DIR: folder for the database file and the image store (default ./data).
  * - DATABASE_URL: SQLite file URL (default file:<RIG_DATA_DIR>/rig.db), or postgres://... to use
  *   PostgreSQL (schema and migrations in prisma/postgres/, generated from prisma/schema.prisma).
+ * - RIG_IMAGE_STORE: s3://<bucket>[/<prefix>] keeps images in an S3-compatible bucket instead of
+ *   <RIG_DATA_DIR>/images (RIG_S3_ENDPOINT for MinIO and others, RIG_S3_REGION, RIG_S3_PATH_STYLE
+ *   "1" / "0", default "1" with an endpoint; credentials from the AWS SDK's usual variables).
  * - RIG_WORKER_CONCURRENCY: runs executed at once by the in-process worker (default 2).
  * - RIG_WORKER: "off" keeps the Next server from starting the worker (default "on").
  * - RIG_EVAL_CONCURRENCY_<KIND>: evaluation item runs whose profile uses back-end kind <KIND>
@@ -30,6 +33,14 @@ const serverEnvSchema = z.object({
     .trim()
     .regex(/^(file:.+|postgres(ql)?:\/\/.+)/, 'DATABASE_URL must be a SQLite file URL such as "file:./data/rig.db" or a PostgreSQL URL such as "postgres://user:password@host:5432/rig"')
     .optional(),
+  RIG_IMAGE_STORE: z
+    .string()
+    .trim()
+    .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/, 'RIG_IMAGE_STORE must be "s3://<bucket>[/<prefix>]" (leave it unset for the data folder)')
+    .optional(),
+  RIG_S3_ENDPOINT: z.url({ error: "RIG_S3_ENDPOINT must be a URL such as http://minio:9000" }).optional(),
+  RIG_S3_REGION: z.string().trim().min(1).default("us-east-1"),
+  RIG_S3_PATH_STYLE: z.enum(["0", "1"]).optional(),
   RIG_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   RIG_WORKER: z.enum(["on", "off"]).default("on"),
   ...Object.fromEntries(backendKinds.map((kind) => [evaluationConcurrencyVariable(kind), z.coerce.number().int().min(1).max(64).optional()])),

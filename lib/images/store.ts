@@ -1,16 +1,16 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
-import path from "node:path";
 import sharp from "sharp";
 import { imageIdSchema } from "../schemas/run";
-import { dataDir } from "../env";
+import { dataDir, serverEnv } from "../env";
+import { folderStore, s3Store, type BlobStore } from "./blob-store";
 
 /**
- * Content-addressed image store: `<RIG_DATA_DIR>/images/ab/<sha-256>.png`, plus a WebP thumbnail
- * `<sha-256>.thumb.webp` beside it. The id is the sha-256 of the PNG bytes, so writing the same
- * image twice is a no-op and a file, once written, never changes (immutable caching is safe).
- * Files are written to a temporary name and renamed, so a reader never sees half a file.
+ * Content-addressed image store: `images/ab/<sha-256>.png`, plus a WebP thumbnail
+ * `<sha-256>.thumb.webp` beside it, in the data folder or, with RIG_IMAGE_STORE=s3://bucket/prefix,
+ * in an S3-compatible bucket that every worker host shares. The id is the sha-256 of the PNG bytes,
+ * so writing the same image twice is a no-op and a file, once written, never changes (immutable
+ * caching is safe).
  */
 export const THUMBNAIL_WIDTH = 160;
 
@@ -22,36 +22,44 @@ export function imageIdOf(png: Uint8Array): string {
   return createHash("sha256").update(png).digest("hex");
 }
 
-function imagePath(id: string, variant: ImageVariant, root = dataDir()): string {
-  return path.join(root, "images", id.slice(0, 2), variant === "thumb" ? `${id}.thumb.webp` : `${id}.png`);
+function imageKey(id: string, variant: ImageVariant): string {
+  return `images/${id.slice(0, 2)}/${variant === "thumb" ? `${id}.thumb.webp` : `${id}.png`}`;
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
+const cache: { config: string; store: BlobStore } = { config: "", store: undefined as unknown as BlobStore };
+
+/** The store the environment names (re-read when it changes, as tests do). */
+export function imageStore(): BlobStore {
+  const env = serverEnv();
+  const config = JSON.stringify([env.RIG_IMAGE_STORE, env.RIG_S3_ENDPOINT, env.RIG_S3_REGION, env.RIG_S3_PATH_STYLE, env.RIG_IMAGE_STORE ? "" : dataDir(env)]);
+  if (cache.config !== config) {
+    cache.store = env.RIG_IMAGE_STORE ? s3StoreFrom(env.RIG_IMAGE_STORE, env) : folderStore(dataDir(env));
+    cache.config = config;
   }
+  return cache.store;
 }
 
-async function writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await writeFile(temporary, bytes);
-  await rename(temporary, file);
+function s3StoreFrom(url: string, env: ReturnType<typeof serverEnv>): BlobStore {
+  const { host: bucket, pathname } = new URL(url);
+  return s3Store({
+    bucket,
+    prefix: pathname.replace(/^\/+|\/+$/g, ""),
+    region: env.RIG_S3_REGION,
+    ...(env.RIG_S3_ENDPOINT ? { endpoint: env.RIG_S3_ENDPOINT } : {}),
+    forcePathStyle: (env.RIG_S3_PATH_STYLE ?? (env.RIG_S3_ENDPOINT ? "1" : "0")) === "1",
+  });
 }
 
 /** Stores a PNG and its thumbnail; returns the image id. Idempotent. */
 export async function putPng(png: Uint8Array): Promise<string> {
   const id = imageIdOf(png);
-  const root = dataDir();
-  const original = imagePath(id, "original", root);
-  const thumb = imagePath(id, "thumb", root);
-  if (!(await exists(original))) await writeAtomically(original, png);
-  if (!(await exists(thumb))) {
+  const store = imageStore();
+  const original = imageKey(id, "original");
+  const thumb = imageKey(id, "thumb");
+  if (!(await store.has(original))) await store.put(original, png, imageContentTypes.original);
+  if (!(await store.has(thumb))) {
     const webp = await sharp(png).resize({ width: THUMBNAIL_WIDTH, withoutEnlargement: true }).webp({ quality: 80 }).toBuffer();
-    await writeAtomically(thumb, webp);
+    await store.put(thumb, webp, imageContentTypes.thumb);
   }
   return id;
 }
@@ -59,10 +67,5 @@ export async function putPng(png: Uint8Array): Promise<string> {
 /** The bytes of an image variant, or null when the id is not a valid id or nothing is stored. */
 export async function readImage(id: string, variant: ImageVariant = "original"): Promise<Buffer | null> {
   if (!imageIdSchema.safeParse(id).success) return null;
-  try {
-    return await readFile(imagePath(id, variant));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
-  }
+  return imageStore().get(imageKey(id, variant));
 }
