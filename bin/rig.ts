@@ -5,6 +5,7 @@ import { evalCommand } from "./commands/eval";
 import { exportCommand } from "./commands/export";
 import { runCommand } from "./commands/run";
 import { trainCommand } from "./commands/train";
+import { workerCommand } from "./commands/worker";
 import { CliError } from "./cli-error";
 
 /**
@@ -73,6 +74,13 @@ program
   .option("--split <name>", "verl's extra_info.split", "train")
   .option("--min-gap <reward>", "dpo: the smallest reward gap between chosen and rejected", "0.05")
   .action(exportCommand);
+
+program
+  .command("worker")
+  .description("Execute runs from the PostgreSQL job queue on this host (DATABASE_URL=postgres://...), beside the web app and other workers.")
+  .option("--concurrency <n>", "runs executed at once here (default RIG_WORKER_CONCURRENCY, 2)")
+  .option("--heartbeat <seconds>", "a run held by a worker silent this long goes to another worker", "20")
+  .action(workerCommand);
 
 const backends = program
   .command("backends")

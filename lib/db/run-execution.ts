@@ -74,6 +74,32 @@ export async function claimNextRun(options: { evaluationIds?: readonly string[] 
   return null;
 }
 
+/**
+ * Claims one run by id for a job of the queue (lib/jobs/queue.ts): waiting, or "running" when the
+ * queue hands a run over again because the worker that held it stopped sending heartbeats (it
+ * died). Null when the run has finished or does not exist: the job then has nothing to do.
+ */
+export async function claimRun(id: string): Promise<ClaimedRun | null> {
+  const { count } = await db().run.updateMany({
+    where: { id, status: { in: ["queued", "interrupted", "running"] } },
+    data: { status: "running", attempts: { increment: 1 }, cancelRequested: false },
+  });
+  if (count === 0) return null;
+  await db().run.updateMany({ where: { id, startedAt: null }, data: { startedAt: new Date() } });
+  return loadClaimedRun(id);
+}
+
+/** Runs waiting for a worker (queued, or interrupted by a crash), oldest first, with their profile. */
+export async function listWaitingRuns(limit: number): Promise<Array<{ id: string; profile: string }>> {
+  const rows = await db().run.findMany({
+    where: { status: { in: ["queued", "interrupted"] } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    take: limit,
+    select: { id: true, settings: true },
+  });
+  return rows.map((row) => ({ id: row.id, profile: storedRunSettingsSchema.parse(row.settings).profile }));
+}
+
 async function loadClaimedRun(id: string): Promise<ClaimedRun> {
   const row = await db().run.findUniqueOrThrow({
     where: { id },

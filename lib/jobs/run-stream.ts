@@ -2,7 +2,7 @@ import "server-only";
 import { getRunDetail, getRunSummary } from "../db/runs";
 import { AppError } from "../errors";
 import { finishedStatuses, type RunStatus, type RunStreamEvent } from "../schemas/run";
-import { subscribeRunEvents } from "./event-bus";
+import { subscribeRunEvents, subscribeRunHints } from "./event-bus";
 
 /** How often the stream sends a heartbeat comment and re-checks the database. */
 export const STREAM_TICK_MS = 5000;
@@ -82,6 +82,13 @@ export async function openRunEventStream(runId: string, signal?: AbortSignal, ti
         write(": heartbeat\n\n");
         void catchUp().catch(() => {});
       }, tickMs);
+      // Another process (a worker elsewhere, on PostgreSQL) committed something: read it now.
+      const unsubscribeHints = subscribeRunHints(runId, () => void catchUp().catch(() => {}));
+      const previousCleanup = cleanup;
+      cleanup = () => {
+        unsubscribeHints();
+        previousCleanup();
+      };
 
       async function catchUp() {
         const summary = await getRunSummary(runId);

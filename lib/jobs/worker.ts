@@ -14,6 +14,7 @@ import { checkerGrade, gradeImage, selfGraded } from "../pipeline/evaluation/gra
 import { judgeKeptImages } from "../pipeline/evaluation/judge-kept";
 import {
   claimNextRun,
+  claimRun,
   commitIteration,
   finishRun,
   markRunningRunsInterrupted,
@@ -83,6 +84,13 @@ export interface RunWorkerOptions {
   loop?: typeof runLoop;
   /** Told when the worker starts and whenever a run ends (evaluations record their items this way). */
   listener?: RunListener;
+  /**
+   * "database" (default): slots poll the database for waiting runs, and runs left "running" at
+   * start-up are taken as interrupted (one worker process per database). "queue": runs come from
+   * the PostgreSQL job queue (lib/jobs/queue.ts) through `executeRun`; several worker processes
+   * share the database, so none may take another's running runs as interrupted.
+   */
+  source?: "database" | "queue";
 }
 
 
@@ -110,6 +118,7 @@ export class RunWorker {
   private readonly sleepers = new Set<() => void>();
   private slots: Promise<void>[] = [];
   private running = false;
+  private readonly source: "database" | "queue";
   /** Set by `abandon()`: stop writing anything, as a crashed process would. */
   private abandoned = false;
 
@@ -124,6 +133,7 @@ export class RunWorker {
     this.progressIntervalMs = options.progressIntervalMs ?? 250;
     this.loop = options.loop ?? runLoop;
     this.listener = options.listener;
+    this.source = options.source ?? "database";
   }
 
   /** Marks runs a dead process left running as interrupted, then starts the slots. */
@@ -131,15 +141,43 @@ export class RunWorker {
     if (this.running) return;
     this.running = true;
     this.abandoned = false;
-    const interrupted = await markRunningRunsInterrupted();
-    if (interrupted > 0) this.log(`${interrupted} run(s) were interrupted by a restart; resuming them`);
-    await markRunningEvaluationsInterrupted();
+    if (this.source === "database") {
+      const interrupted = await markRunningRunsInterrupted();
+      if (interrupted > 0) this.log(`${interrupted} run(s) were interrupted by a restart; resuming them`);
+      await markRunningEvaluationsInterrupted();
+    }
     try {
       await this.listener?.onStart(this.grader);
     } catch (error) {
       this.log(`recording evaluation results failed: ${describeError(error)}`);
     }
-    this.slots = Array.from({ length: this.concurrency }, () => this.slot());
+    if (this.source === "database") this.slots = Array.from({ length: this.concurrency }, () => this.slot());
+  }
+
+  /**
+   * Executes one run the queue handed to this worker (source "queue"): claims it by id, resuming
+   * from its stored iterations, and resolves when its end is written. A run that has already
+   * finished is left as it is. The queue limits how many run at once, here and across workers.
+   */
+  async executeRun(runId: string): Promise<void> {
+    if (!this.running) throw new Error("the worker is not running");
+    const run = await claimRun(runId);
+    if (!run) return;
+    if (run.evaluationId) {
+      try {
+        await markEvaluationRunning(run.evaluationId);
+      } catch (error) {
+        this.log(`evaluation ${run.evaluationId}: marking it running failed: ${describeError(error)}`);
+      }
+    }
+    const controller = new AbortController();
+    const done = this.execute(run, controller);
+    this.active.set(run.id, { controller, done });
+    try {
+      await done;
+    } finally {
+      this.active.delete(run.id);
+    }
   }
 
   /** Wakes idle slots at once (a run was just queued). */
