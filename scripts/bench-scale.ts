@@ -148,9 +148,17 @@ async function migrate(url: string): Promise<void> {
 
 function progress(label: string, total: number) {
   let last = -1;
+  let lastQuarter = 0;
   return (finished: number) => {
-    if (finished === last || !process.stdout.isTTY) return;
+    if (finished === last) return;
     last = finished;
+    if (!process.stdout.isTTY) {
+      // Not a terminal (a log file): a line at each quarter.
+      const quarter = Math.floor((finished / total) * 4);
+      if (quarter > lastQuarter) console.log(`  ${label}: ${finished}/${total} runs finished`);
+      lastQuarter = Math.max(lastQuarter, quarter);
+      return;
+    }
     const width = 30;
     const filled = Math.round((finished / total) * width);
     process.stdout.write(`\r  ${label} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${finished}/${total}`);

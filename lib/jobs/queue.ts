@@ -65,7 +65,7 @@ function groupFor(kinds: readonly BackendKind[]): { id: string; tier: string } {
 }
 
 /** RIG_EVAL_CONCURRENCY_<KIND> for the kinds that have one set. */
-export function queueGroupLimits(env: NodeJS.ProcessEnv = process.env): Partial<Record<BackendKind, number>> {
+export function queueGroupLimits(env: Record<string, string | undefined> = process.env): Partial<Record<BackendKind, number>> {
   const limits: Partial<Record<BackendKind, number>> = {};
   for (const kind of backendKinds) {
     const value = Number(env[evaluationConcurrencyVariable(kind)]);
