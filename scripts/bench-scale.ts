@@ -209,7 +209,7 @@ if (only !== "throughput") {
   console.log(`|---|---|---|---|---|---|---|---|`);
   for (const [name, outcome] of [[`${WORKERS} workers`, plain], [`${WORKERS} workers, one SIGKILLed at ${killed.killedAt}/${RUNS}`, killed]] as const) {
     console.log(`| ${name} | ${RUNS} | ${outcome.finished} | ${outcome.succeeded} | ${outcome.iterations} | ${outcome.gaps} | ${outcome.resumed} | ${outcome.seconds.toFixed(1)} |`);
-}
+  }
 }
 
 console.log(`\nThroughput against a fixed-latency back end (Checker ${LATENCY_MS} ms per call; ${THROUGHPUT_RUNS} runs per worker, 2 runs at a time per worker):`);
