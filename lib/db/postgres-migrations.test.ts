@@ -4,6 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyPostgresMigrations } from "./postgres-migrations";
+import { adminQuery } from "./test-support";
 
 /** Runs on PostgreSQL only (scripts/test-postgres.sh sets RIG_TEST_POSTGRES_URL). */
 const server = process.env.RIG_TEST_POSTGRES_URL;
@@ -11,15 +12,7 @@ const server = process.env.RIG_TEST_POSTGRES_URL;
 describe.runIf(server)("PostgreSQL migrations", () => {
   const database = `rig_test_migrations_${process.pid}`;
   let url = "";
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: server });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  const admin = (sql: string) => adminQuery(server!, sql);
   beforeAll(async () => {
     await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     await admin(`CREATE DATABASE "${database}"`);

@@ -57,7 +57,8 @@ export function useTestDatabase(): { dir: () => string } {
   return { dir: () => dir };
 }
 
-async function adminQuery(server: string, sql: string): Promise<void> {
+/** One statement on a PostgreSQL server (creating and dropping test databases). */
+export async function adminQuery(server: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: server });
   await client.connect();
   try {
