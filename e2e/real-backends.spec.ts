@@ -19,7 +19,7 @@ test("photo profile: A1111 images, live sampling progress, the local detector's 
   const { id } = (await created.json()) as { id: string };
   await viewer.goto(`/runs/${id}`);
 
-  // A1111 reports its sampling steps while it works (8 steps of 250 ms): the viewer shows them live.
+  // A1111 reports its sampling steps while it works (8 steps of 600 ms): the viewer shows them live.
   // One wait for the count itself: under load the bar of a short call can vanish between two checks.
   const samplingCount = page.getByTestId("role-progress-count").filter({ hasText: /^\d\/8$/ });
   await expect(samplingCount).toBeVisible({ timeout: 20_000 });

@@ -12,7 +12,8 @@ import sharp from "sharp";
 
 const PHOTO = "/usr/share/doc/opencv-doc/examples/data/messi5.jpg";
 const STEPS = 8;
-const STEP_MS = 250;
+// Slow enough (two calls, about 10 s) for a viewer opened under the load of the other e2e tests to see the steps.
+const STEP_MS = 600;
 
 const port = Number(process.env.E2E_A1111_PORT);
 if (!Number.isInteger(port) || port <= 0) throw new Error("fake-a1111: set E2E_A1111_PORT");
