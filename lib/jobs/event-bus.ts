@@ -24,10 +24,11 @@ function listeners(): Map<string, Set<Listener>> {
 /** `local`: an event another process sent, not to be forwarded again. */
 export function publishRunEvent(runId: string, event: RunStreamEvent, options: { local?: boolean } = {}): void {
   if (!options.local) globalForBus.rigRemoteRunEvents?.(runId, event);
-  for (const listener of [...(globalForBus.rigAllRunEvents ?? [])]) listener(runId, event);
-  for (const listener of [...(listeners().get(runId) ?? [])]) {
+  const forOneRun = [...(listeners().get(runId) ?? [])].map((listener) => () => listener(event));
+  const forAllRuns = [...(globalForBus.rigAllRunEvents ?? [])].map((listener) => () => listener(runId, event));
+  for (const listener of [...forAllRuns, ...forOneRun]) {
     try {
-      listener(event);
+      listener();
     } catch {
       // One broken subscriber (a closed stream) must not stop the others or the worker.
     }
