@@ -2,12 +2,14 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { defaultActorTrainingConfig, rewardOf, trainActor, type RolloutGroupRecord } from "./actor-trainer";
+import { defaultActorTrainingConfig, rewardOf, rolloutGroup, trainActor, type RolloutGroupRecord, type RolloutRequest } from "./actor-trainer";
 import { actorCheckpoint, loadActorPolicy } from "./checkpoint";
 import { actorFeatureNames, defaultActorPolicy, policyVector } from "../backends/sim/actor";
 import { syntheticSceneGraph } from "../backends/sim/synthetic-graphs";
 
-const graphs = [syntheticSceneGraph(2001), syntheticSceneGraph(2002), syntheticSceneGraph(2003)];
+// Graphs the loop does not solve at once, so every step has states with something to learn.
+const shape = { minObjects: 4, maxObjects: 6, attributeRate: 0.7 };
+const graphs = [2001, 2002, 2003].map((seed) => syntheticSceneGraph(seed, shape));
 const small = { ...defaultActorTrainingConfig, steps: 2, statesPerStep: 3, groupSize: 4 };
 
 describe("trainActor", () => {
@@ -23,6 +25,24 @@ describe("trainActor", () => {
       expect(row.kl).toBeGreaterThanOrEqual(0);
       expect(Number.isFinite(row.meanReward)).toBe(true);
     }
+  });
+
+  it("computes each rollout group from its request alone, so any executor (another host) gives the same training", async () => {
+    const requests: RolloutRequest[] = [];
+    // An executor that runs the requests in reverse order, each from a JSON copy (as a queue would deliver it).
+    const elsewhere = async (batch: readonly RolloutRequest[]) => {
+      requests.push(...batch);
+      const copies = batch.map((request) => JSON.parse(JSON.stringify(request)) as RolloutRequest);
+      const outcomes = new Array(copies.length);
+      for (let index = copies.length - 1; index >= 0; index--) outcomes[index] = await rolloutGroup(copies[index]!);
+      return outcomes;
+    };
+    const here = await trainActor(graphs, small);
+    const there = await trainActor(graphs, small, { rollouts: elsewhere });
+    expect(there.vector).toEqual(here.vector);
+    expect(requests).toHaveLength(small.steps * small.statesPerStep);
+    // The second step's requests carry the policy the first step moved to.
+    expect(requests[small.statesPerStep]!.theta).toEqual(here.metrics[0]!.parameters);
   });
 
   it("reports each rollout group: the state, and every sample's instruction, probability, reward and advantage", async () => {

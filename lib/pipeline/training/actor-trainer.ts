@@ -10,12 +10,12 @@ import { sceneGraphMetrics, type SceneGraphMetrics } from "../metrics/scene-grap
 import type { CheckResult, Checker, Critique } from "../roles/types";
 import { sceneGraphToPromptText } from "../scene-graph/prompt-text";
 import type { SceneGraph } from "../scene-graph/schema";
-import { Adam, defaultGrpoSettings, groupAdvantages, grpoObjective, policyProbabilities, type Group, type GrpoSettings } from "./grpo";
+import { Adam, defaultGrpoSettings, groupAdvantages, grpoObjective, policyProbabilities, type Group, type GroupSample, type GrpoSettings } from "./grpo";
 
 /**
  * Reflection-GRPO for the embedded world's Actor (its linear-softmax policy over candidate edits,
  * sim/actor.ts). Each step:
- *   1. States from real loop runs: for a few training graphs, the loop runs (current policy,
+ *   1. States from real loop runs (one `RolloutRequest` each, run by the `rollouts` executor): for a few training graphs, the loop runs (current policy,
  *      greedy) for 0-2 edits; its last image, the Checker's critique and the instructions so far
  *      are the state.
  *   2. A group of G candidate instructions per state, sampled from the current policy; each is
@@ -109,6 +109,91 @@ export interface TrainActorHooks {
    * experiments and tests that ask whether training follows the reward it is given.
    */
   shapeReward?: (sample: { kind: EditKind; reward: number }) => number;
+  /** Where the rollout groups are computed (default: here, in order). */
+  rollouts?: RolloutExecutor;
+}
+
+/**
+ * One state's rollout group, as a self-contained request: everything it depends on travels in it,
+ * so the same request gives the same group in this process or on another host (the trainer's
+ * `rollouts` executor may send requests to the PostgreSQL queue's workers, lib/jobs/training-queue).
+ */
+export interface RolloutRequest {
+  graph: SceneGraph;
+  /** The sampling policy's parameters (the loop that builds the state runs it greedily). */
+  theta: number[];
+  /** The KL reference policy's parameters. */
+  reference: number[];
+  /** Seed of the loop run that builds the state, and how many edits it makes first (0-2). */
+  stateSeed: number;
+  edits: number;
+  /** Seed of the group's draws from the policy. */
+  sampleSeed: number;
+  groupSize: number;
+  temperature: number;
+  reward: RewardWeights;
+  rewardFrom: ActorTrainingConfig["rewardFrom"];
+}
+
+/** A rollout group, or null when its state offers nothing to learn (already perfect, or one candidate). */
+export interface RolloutOutcome {
+  candidates: number[][];
+  samples: (GroupSample & { instruction: string; kind: EditKind; sgIoUGain: number })[];
+  state: RolloutGroupRecord["state"];
+}
+
+/** Runs rollout requests and returns their outcomes in the same order. */
+export type RolloutExecutor = (requests: readonly RolloutRequest[]) => Promise<(RolloutOutcome | null)[]>;
+
+let sharedWorld: ReturnType<typeof createSimRoles> | undefined;
+/** The embedded world the rollouts of this process share (it is stateless between calls). */
+function rolloutWorld(): ReturnType<typeof createSimRoles> {
+  sharedWorld ??= createSimRoles();
+  return sharedWorld;
+}
+
+/** Executes the requests here, one after another. */
+export const inProcessRollouts: RolloutExecutor = async (requests) => {
+  const outcomes: (RolloutOutcome | null)[] = [];
+  for (const request of requests) outcomes.push(await rolloutGroup(request));
+  return outcomes;
+};
+
+/** Builds the request's state with a real loop run, samples its group and rewards every sample. */
+export async function rolloutGroup(request: RolloutRequest): Promise<RolloutOutcome | null> {
+  const world = rolloutWorld();
+  const policy = policyFromVector(request.theta, { ...defaultActorPolicy, greedy: true });
+  const state = await stateFrom(world, policy, request.graph, request.stateSeed, request.edits);
+  if (state.reading.metrics.sgIoU >= 1) return null;
+  const proposals = proposeEdits({ target: state.target, critique: state.reading.critique, history: state.history }, policy);
+  if (proposals.length < 2) return null;
+  const candidates = proposals.map((proposal) => proposal.features);
+  const old = policyProbabilities(request.theta, candidates, request.temperature);
+  const referenceProbabilities = policyProbabilities(request.reference, candidates, request.temperature);
+  const oracle = new SimOracleScorer(world.library);
+  const rewardReader: Checker = request.rewardFrom === "scorer" ? oracle : world.checker;
+  const before = request.rewardFrom === "scorer" ? await readWith(oracle, state.image, state.target, state.seed) : state.reading;
+  const rng = createRng(request.sampleSeed);
+  const samples: RolloutOutcome["samples"] = [];
+  for (let sample = 0; sample < request.groupSize; sample++) {
+    const action = sampleIndex(old, rng);
+    const proposal = proposals[action]!;
+    const outcome = await tryEdit(world, rewardReader, state, proposal, sample);
+    samples.push({
+      action,
+      reward: rewardOf(before, outcome, request.reward),
+      oldProbability: old[action]!,
+      referenceProbability: referenceProbabilities[action]!,
+      instruction: proposal.instruction,
+      kind: proposal.kind,
+      sgIoUGain: outcome.after.metrics.sgIoU - before.metrics.sgIoU,
+    });
+  }
+  return {
+    candidates,
+    samples,
+    state: { target: state.target, image: state.image, critique: state.reading.critique, history: state.history, sgIoU: before.metrics.sgIoU, seed: state.seed },
+  };
 }
 
 export async function trainActor(
@@ -116,59 +201,50 @@ export async function trainActor(
   config: ActorTrainingConfig = defaultActorTrainingConfig,
   hooks: TrainActorHooks = {},
 ): Promise<{ vector: number[]; metrics: StepMetrics[] }> {
-  const { onStep, onGroup, shapeReward } = hooks;
+  const { onStep, onGroup, shapeReward, rollouts = inProcessRollouts } = hooks;
   if (graphs.length === 0) throw new RangeError("training needs at least one scene graph");
-  const world = createSimRoles();
-  const oracle = new SimOracleScorer(world.library);
   const reference = initialVector(config.init);
   let theta = [...reference];
   const optimiser = new Adam(theta.length, config.learningRate);
   const rng = createRng(config.seed);
   const metrics: StepMetrics[] = [];
-  const rewardReader: Checker = config.rewardFrom === "scorer" ? oracle : world.checker;
 
   for (let step = 0; step < config.steps; step++) {
-    const policy = policyFromVector(theta, { ...defaultActorPolicy, greedy: true });
+    const requests: RolloutRequest[] = [];
+    for (let index = 0; index < config.statesPerStep; index++) {
+      const graph = graphs[Math.floor(rng.next() * graphs.length)]!;
+      const stateSeed = fmix32((config.seed * 7919 + step * 131 + index) >>> 0);
+      requests.push({
+        graph,
+        theta: [...theta],
+        reference,
+        stateSeed,
+        edits: Math.floor(rng.next() * 3),
+        sampleSeed: fmix32((stateSeed ^ 0x9e3779b9) >>> 0),
+        groupSize: config.groupSize,
+        temperature: config.grpo.temperature,
+        reward: config.reward,
+        rewardFrom: config.rewardFrom,
+      });
+    }
+    const outcomes = await rollouts(requests);
     const groups: Group[] = [];
     let gainSum = 0;
     let gainCount = 0;
-    for (let index = 0; index < config.statesPerStep; index++) {
-      const graph = graphs[Math.floor(rng.next() * graphs.length)]!;
-      const state = await stateFrom(world, policy, graph, fmix32((config.seed * 7919 + step * 131 + index) >>> 0), Math.floor(rng.next() * 3));
-      if (state.reading.metrics.sgIoU >= 1) continue;
-      const proposals = proposeEdits({ target: state.target, critique: state.reading.critique, history: state.history }, policy);
-      if (proposals.length < 2) continue;
-      const candidates = proposals.map((proposal) => proposal.features);
-      const old = policyProbabilities(theta, candidates, config.grpo.temperature);
-      const referenceProbabilities = policyProbabilities(reference, candidates, config.grpo.temperature);
-      const before = config.rewardFrom === "scorer" ? await readWith(oracle, state.image, state.target, state.seed) : state.reading;
-      const samples = [];
-      for (let sample = 0; sample < config.groupSize; sample++) {
-        const action = sampleIndex(old, rng);
-        const outcome = await tryEdit(world, rewardReader, state, proposals[action]!, sample);
-        gainSum += outcome.after.metrics.sgIoU - before.metrics.sgIoU;
+    for (const outcome of outcomes) {
+      if (!outcome) continue;
+      const samples = outcome.samples.map((sample) => ({ ...sample, reward: shapeReward ? shapeReward({ kind: sample.kind, reward: sample.reward }) : sample.reward }));
+      for (const sample of samples) {
+        gainSum += sample.sgIoUGain;
         gainCount += 1;
-        const reward = rewardOf(before, outcome, config.reward);
-        samples.push({
-          action,
-          reward: shapeReward ? shapeReward({ kind: proposals[action]!.kind, reward }) : reward,
-          oldProbability: old[action]!,
-          referenceProbability: referenceProbabilities[action]!,
-        });
       }
-      groups.push({ candidates, samples });
+      groups.push({ candidates: outcome.candidates, samples });
       if (onGroup) {
         const advantages = groupAdvantages(samples.map((sample) => sample.reward), config.grpo.lossType, config.grpo.advantageEpsilon);
         onGroup({
           step,
-          state: { target: state.target, image: state.image, critique: state.reading.critique, history: state.history, sgIoU: before.metrics.sgIoU, seed: state.seed },
-          samples: samples.map((sample, position) => ({
-            instruction: proposals[sample.action]!.instruction,
-            kind: proposals[sample.action]!.kind,
-            probability: sample.oldProbability,
-            reward: sample.reward,
-            advantage: advantages[position]!,
-          })),
+          state: outcome.state,
+          samples: samples.map((sample, position) => ({ instruction: sample.instruction, kind: sample.kind, probability: sample.oldProbability, reward: sample.reward, advantage: advantages[position]! })),
         });
       }
     }
