@@ -62,6 +62,7 @@ program
   .option("--init <policy>", "uniform | heuristic | a checkpoint.json", "heuristic")
   .option("--reward-from <reader>", "checker (the loop's, as deployed) | scorer (the world's oracle)", "checker")
   .requiredOption("--out <dir>", "where to write checkpoint.json and metrics.jsonl")
+  .option("--queue", "compute the rollout groups on the PostgreSQL queue (every rig worker, and this process)")
   .option("--json", "print a JSON summary")
   .action(trainCommand);
 

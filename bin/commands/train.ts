@@ -4,6 +4,7 @@ import path from "node:path";
 import { z } from "zod";
 import { CliError } from "../cli-error";
 import { parseOptions, wholeNumber } from "../options";
+import { postgresUrl, serverEnv } from "../../lib/env";
 import { policyVector } from "../../lib/pipeline/backends/sim/actor";
 import { syntheticSceneGraph } from "../../lib/pipeline/backends/sim/synthetic-graphs";
 import { datasetFormats, DatasetImportError, importDatasetFile, type DatasetFormat } from "../../lib/pipeline/datasets";
@@ -24,6 +25,7 @@ const optionsSchema = z.object({
   rewardFrom: z.enum(["checker", "scorer"], { error: 'must be "checker" or "scorer"' }),
   out: z.string().min(1, "is required"),
   json: z.boolean().optional(),
+  queue: z.boolean().optional(),
 });
 
 /**
@@ -54,7 +56,9 @@ export async function trainCommand(kind: string, rawOptions: unknown): Promise<v
   const lines: string[] = [];
   const groups = await rolloutGroupWriter(path.join(options.out, "groups"));
   const tty = Boolean(process.stderr.isTTY);
+  const queue = options.queue ? await trainingQueue() : undefined;
   const result = await trainActor(graphs, config, {
+    ...(queue ? { rollouts: queue.executor } : {}),
     onStep: (row) => {
       lines.push(JSON.stringify(row));
       if (tty) {
@@ -65,6 +69,7 @@ export async function trainCommand(kind: string, rawOptions: unknown): Promise<v
     },
     onGroup: groups.add,
   });
+  await queue?.stop();
   const groupsFile = await groups.close();
   if (tty) process.stderr.write("\r" + " ".repeat(90) + "\r");
   await writeFile(metricsFile, lines.join("\n") + "\n");
@@ -122,6 +127,19 @@ async function trainingGraphs(options: z.infer<typeof optionsSchema>): Promise<S
     if (error instanceof DatasetImportError) throw new CliError(error.message);
     throw error;
   }
+}
+
+/**
+ * --queue: the rollout groups are jobs of the PostgreSQL queue, computed by every `rig worker` and by
+ * this process (one at a time), with the same result as in one process.
+ */
+async function trainingQueue() {
+  const url = postgresUrl(serverEnv());
+  if (!url) throw new CliError("--queue needs PostgreSQL: set DATABASE_URL=postgres://user:password@host:5432/rig, and start rig worker on the hosts that should compute rollouts");
+  const { startTrainingQueue } = await import("../../lib/jobs/training-queue");
+  const queue = await startTrainingQueue({ connectionString: url });
+  await queue.work(1);
+  return queue;
 }
 
 async function policyOrFail(name: string) {

@@ -7,7 +7,8 @@ export interface WorkerOptions {
 }
 
 /**
- * `rig worker`: executes runs (and evaluation items, which are runs) from the PostgreSQL job queue
+ * `rig worker`: executes runs (and evaluation items, which are runs) and training rollout groups
+ * (`rig train actor --queue`) from the PostgreSQL job queue
  * on this host, beside the web app and any other workers that reach the same database, image store
  * and back ends. Stops gracefully on SIGINT / SIGTERM (the runs it holds finish their iteration in
  * flight and are resumed by another worker if it is killed).
@@ -25,6 +26,7 @@ export async function workerCommand(options: WorkerOptions): Promise<void> {
 
   const { applyPostgresMigrations } = await import("../../lib/db/postgres-migrations");
   const { startRunQueue, queueGroupLimits } = await import("../../lib/jobs/queue");
+  const { startTrainingQueue } = await import("../../lib/jobs/training-queue");
   const { startPgRunEvents } = await import("../../lib/jobs/pg-events");
   const { RunWorker } = await import("../../lib/jobs/worker");
   const { evaluationListener } = await import("../../lib/jobs/evaluations");
@@ -41,6 +43,9 @@ export async function workerCommand(options: WorkerOptions): Promise<void> {
   });
   await worker.start();
   await queue.work(worker);
+  // Training rollouts (rig train actor --queue) share the host: one group at a time beside the runs.
+  const training = await startTrainingQueue({ connectionString: url });
+  await training.work(1);
   console.log(`[rig worker] pid ${process.pid}: taking runs from the queue, ${concurrency} at a time (heartbeat ${heartbeatSeconds} s)`);
 
   await new Promise<void>((resolve) => {
@@ -52,6 +57,7 @@ export async function workerCommand(options: WorkerOptions): Promise<void> {
     process.once("SIGTERM", () => shutdown("SIGTERM"));
   });
   await queue.stop({ graceful: true });
+  await training.stop();
   await worker.stop();
   unsubscribe();
   await stopEvents();
