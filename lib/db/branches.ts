@@ -40,7 +40,7 @@ export async function createBranch(data: CreateBranchInput): Promise<{ id: strin
     if (copied.length !== forkIndex + 1) {
       throw new AppError("bad_request:iteration", `run "${parentId}" has no iteration ${forkIndex} to branch from (it has ${parent.iterationCount})`);
     }
-    const best = bestIterationIndex(copied.map((row) => ({ metrics: { sgIoU: row.sgIoU } })));
+    const best = bestIterationIndex(copied.map((row) => ({ metrics: metricsSchema.parse(row.metrics) })));
     const branch = await tx.run.create({
       data: {
         input: parent.input,

@@ -4,6 +4,7 @@ import type { Critique } from "../pipeline/roles/types";
 import type { SceneGraph } from "../pipeline/scene-graph/schema";
 import { critiqueSchema } from "../pipeline/roles/types";
 import { sceneGraphSchema } from "../pipeline/scene-graph/schema";
+import { isBetterScore } from "../pipeline/loop/stop-conditions";
 import { metricsSchema, storedRunSettingsSchema, type StoredBranchSteer, type IterationView, type RunBackends, type RunSettings, type RunStatus } from "../schemas/run";
 import { db } from "./client";
 import { durationsSchema, seedsSchema, toIterationView, toRunLineage, warningsSchema } from "./mappers";
@@ -140,7 +141,7 @@ export async function recordRunBackends(id: string, backends: RunBackends): Prom
 
 /**
  * Commits one completed iteration: the iteration row, the run's iteration count and, when this
- * iteration beats the best so far (ties go to the earliest), the run's best. One transaction.
+ * iteration beats the best so far (SG-IoU, then Entity-IoU; ties go to the earliest), the run's best. One transaction.
  * Returns the stored view and whether a cancel was requested meanwhile (another process may
  * have asked).
  */
@@ -161,8 +162,10 @@ export async function commitIteration(runId: string, iteration: StoredIteration)
         warnings: iteration.warnings,
       },
     });
-    const run = await tx.run.findUniqueOrThrow({ where: { id: runId }, select: { bestSgIoU: true, cancelRequested: true } });
-    const better = run.bestSgIoU === null || iteration.metrics.sgIoU > run.bestSgIoU;
+    const run = await tx.run.findUniqueOrThrow({ where: { id: runId }, select: { bestIteration: true, cancelRequested: true } });
+    const best = run.bestIteration === null ? null : await tx.iteration.findUnique({ where: { runId_index: { runId, index: run.bestIteration } }, select: { metrics: true } });
+    // The engine's ranking (SG-IoU, then Entity-IoU), so the stored best is the loop's best.
+    const better = best === null || isBetterScore(iteration.metrics, metricsSchema.parse(best.metrics));
     await tx.run.update({
       where: { id: runId },
       data: {

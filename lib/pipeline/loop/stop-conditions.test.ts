@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { bestIterationIndex, iterationBudgetSpent, noImprovementFor, sgIoUReached } from "./stop-conditions";
 
-const history = (...scores: number[]) => ({ iterations: scores.map((sgIoU) => ({ metrics: { sgIoU } })) });
+const history = (...scores: number[]) => ({ iterations: scores.map((sgIoU) => ({ metrics: { sgIoU, entityIoU: 1 } })) });
+/** Iterations given as [SG-IoU, Entity-IoU] pairs. */
+const scored = (...pairs: [number, number][]) => ({ iterations: pairs.map(([sgIoU, entityIoU]) => ({ metrics: { sgIoU, entityIoU } })) });
 
 describe("bestIterationIndex", () => {
   it("picks the highest score, the earliest on ties, and -1 for nothing", () => {
@@ -9,6 +11,12 @@ describe("bestIterationIndex", () => {
     expect(bestIterationIndex(history(0.5, 0.5, 0.5).iterations)).toBe(0);
     expect(bestIterationIndex(history(0.1, 0.7, 0.3, 0.7).iterations)).toBe(1);
     expect(bestIterationIndex([])).toBe(-1);
+  });
+
+  it("breaks an SG-IoU tie by Entity-IoU (an object outside every triple still counts)", () => {
+    expect(bestIterationIndex(scored([1, 0.8], [1, 1], [0.9, 1]).iterations)).toBe(1);
+    expect(bestIterationIndex(scored([0.5, 1], [0.6, 0.5]).iterations)).toBe(1);
+    expect(bestIterationIndex(scored([0.5, 0.9], [0.5, 0.9]).iterations)).toBe(0);
   });
 });
 
@@ -18,6 +26,12 @@ describe("sgIoUReached", () => {
     expect(sgIoUReached(1)(history(0.5, 1))).toBe(true);
     expect(sgIoUReached(0.8)(history(0.9, 0.5))).toBe(true);
     expect(sgIoUReached(1)(history())).toBe(false);
+  });
+
+  it("needs the objects to match too, not only the triples", () => {
+    expect(sgIoUReached(1)(scored([1, 0.9]))).toBe(false);
+    expect(sgIoUReached(1)(scored([1, 0.9], [1, 1]))).toBe(true);
+    expect(sgIoUReached(0.8)(scored([0.9, 0.7]))).toBe(false);
   });
 
   it("forgives a rounding error short of the threshold", () => {

@@ -4,9 +4,9 @@
  * them after every completed iteration and stops when any holds.
  */
 
-/** All a stop condition may look at: the SG-IoU of each completed iteration, oldest first. */
+/** All a stop condition may look at: the SG-IoU and Entity-IoU of each completed iteration, oldest first. */
 export interface ScoredIteration {
-  readonly metrics: { readonly sgIoU: number };
+  readonly metrics: { readonly sgIoU: number; readonly entityIoU: number };
 }
 
 export type StopCondition = (options: { iterations: readonly ScoredIteration[] }) => boolean;
@@ -18,21 +18,35 @@ export type StopCondition = (options: { iterations: readonly ScoredIteration[] }
 const SCORE_EPSILON = 1e-9;
 
 /**
- * Index of the iteration with the highest SG-IoU; ties go to the earliest (a later image that
- * is no better was only more edited). -1 for an empty history.
+ * Whether `a` is strictly better than `b`: a higher SG-IoU, or the same SG-IoU with a higher
+ * Entity-IoU. The tie-break matters because objects outside every triple (or a surplus copy of
+ * one) change no triple: without it, an image that lost such an object ranks with one that kept it.
+ */
+export function isBetterScore(a: ScoredIteration["metrics"], b: ScoredIteration["metrics"]): boolean {
+  if (a.sgIoU > b.sgIoU + SCORE_EPSILON) return true;
+  return a.sgIoU >= b.sgIoU - SCORE_EPSILON && a.entityIoU > b.entityIoU + SCORE_EPSILON;
+}
+
+/**
+ * Index of the best iteration (highest SG-IoU, then highest Entity-IoU); ties go to the earliest
+ * (a later image that is no better was only more edited). -1 for an empty history.
  */
 export function bestIterationIndex(iterations: readonly ScoredIteration[]): number {
   let best = -1;
   iterations.forEach((iteration, index) => {
-    const bestScore = best < 0 ? undefined : iterations[best]?.metrics.sgIoU;
-    if (bestScore === undefined || iteration.metrics.sgIoU > bestScore) best = index;
+    if (best < 0 || isBetterScore(iteration.metrics, iterations[best]!.metrics)) best = index;
   });
   return best;
 }
 
-/** Some iteration scored at least `threshold` SG-IoU. */
+/**
+ * Some iteration scored at least `threshold` in both SG-IoU and Entity-IoU. The objects count as
+ * well as the triples: at the default threshold 1 the loop stops only at a full match, not at an
+ * image whose triples hold beside a missing, surplus or wrongly coloured object.
+ */
 export function sgIoUReached(threshold: number): StopCondition {
-  return ({ iterations }) => iterations.some((iteration) => iteration.metrics.sgIoU >= threshold - SCORE_EPSILON);
+  return ({ iterations }) =>
+    iterations.some((iteration) => iteration.metrics.sgIoU >= threshold - SCORE_EPSILON && iteration.metrics.entityIoU >= threshold - SCORE_EPSILON);
 }
 
 /** `count` iterations (the first generation included) have completed. */

@@ -56,6 +56,18 @@ describe("proposeEdits", () => {
     expect(proposals.reduce((sum, proposal) => sum + proposal.probability, 0)).toBeCloseTo(1, 10);
   });
 
+  it("names which copy of a surplus object to remove, so the wanted one stays", () => {
+    const box = (x: number) => ({ x, y: 0.5, width: 0.1, height: 0.1 });
+    const removal = (extraX: number) =>
+      proposeEdits({
+        target,
+        history: [],
+        critique: critique({ extraObjects: [{ detectedId: "d9", label: "cup", box: box(extraX) }], matches: { cup: "d1" }, locations: { cup: box(0.5) } }),
+      }).find((proposal) => proposal.kind === "remove")!.instruction;
+    expect(removal(0.1)).toBe("remove the leftmost cup");
+    expect(removal(0.8)).toBe("remove the rightmost cup");
+  });
+
   it("uses 'bring ... in front of' for depth and names look-alike instances by position", () => {
     const twoCups: SceneGraph = {
       objects: [

@@ -3,7 +3,7 @@ import { formatInstruction, NATURAL_COLOUR, splitSceneContext, withSceneContext,
 import { classifyPredicate, inverseClass } from "../../metrics/predicates";
 import { centre } from "../../metrics/spatial-geometry";
 import { throwIfAborted } from "../../roles/errors";
-import type { Actor, ActorInput, RoleCallOptions, RoleResult, TripleVerdict } from "../../roles/types";
+import type { Actor, ActorInput, Critique, RoleCallOptions, RoleResult, TripleVerdict } from "../../roles/types";
 import { colourOf, sizeFactors, type ColourName } from "../../scene-graph/vocabulary";
 import type { SceneGraph, SceneObject } from "../../scene-graph/schema";
 
@@ -166,7 +166,7 @@ export function proposeEdits(input: Pick<ActorInput, "target" | "critique" | "hi
   }
 
   for (const extra of critique.extraObjects) {
-    drafts.push({ kind: "remove", edit: { kind: "remove", subject: { label: extra.label } }, severity: 0.5, disruption: 0, moves: extra.detectedId, uses: [] });
+    drafts.push({ kind: "remove", edit: { kind: "remove", subject: extraReference(extra, critique, target) }, severity: 0.5, disruption: 0, moves: extra.detectedId, uses: [] });
   }
 
   const tried = new Set(input.history.map((line) => splitSceneContext(line).instruction.trim().toLowerCase()));
@@ -278,6 +278,23 @@ function referenceFor(object: SceneObject, target: SceneGraph, instances: Instan
   if (placed.length < 2 || position < 0) return reference;
   const ordinal: Ordinal | undefined = position === 0 ? "leftmost" : position === placed.length - 1 ? "rightmost" : undefined;
   return ordinal ? { ...reference, ordinal } : reference;
+}
+
+/**
+ * Names a surplus object so the Editor removes that one, not the wanted object of the same label:
+ * "the leftmost cup" when it is the leftmost (or rightmost) of the cups seen, else just its label.
+ */
+function extraReference(extra: Critique["extraObjects"][number], critique: Critique, target: SceneGraph): ObjectReference {
+  const reference: ObjectReference = { label: extra.label };
+  if (!extra.box) return reference;
+  const wanted = target.objects.filter((object) => object.label === extra.label).flatMap((object) => (critique.locations[object.id] ? [centre(critique.locations[object.id]!).x] : []));
+  const others = critique.extraObjects.filter((other) => other !== extra && other.label === extra.label && other.box).map((other) => centre(other.box!).x);
+  const seen = [...wanted, ...others];
+  if (seen.length === 0) return reference;
+  const x = centre(extra.box).x;
+  if (seen.every((other) => x < other)) return { ...reference, ordinal: "leftmost" };
+  if (seen.every((other) => x > other)) return { ...reference, ordinal: "rightmost" };
+  return reference;
 }
 
 function instancePositions(input: Pick<ActorInput, "target" | "critique">): InstancePositions {

@@ -61,7 +61,8 @@ export function formatInstruction(edit: EditInstruction): string {
       return `add ${article} ${what}${where}`;
     }
     case "remove":
-      return `remove the extra ${[edit.subject.colour, edit.subject.label].filter(Boolean).join(" ")}`;
+      // An ordinal says which copy goes ("remove the leftmost cup"); without one, any surplus copy.
+      return edit.subject.ordinal ? `remove ${referenceText(edit.subject)}` : `remove the extra ${[edit.subject.colour, edit.subject.label].filter(Boolean).join(" ")}`;
     case "recolour":
       return `make ${referenceText(edit.subject)} ${edit.colour === NATURAL_COLOUR ? "its natural colour" : edit.colour}`;
     case "batch":
