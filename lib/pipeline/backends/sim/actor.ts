@@ -166,7 +166,7 @@ export function proposeEdits(input: Pick<ActorInput, "target" | "critique" | "hi
   }
 
   for (const extra of critique.extraObjects) {
-    drafts.push({ kind: "remove", edit: { kind: "remove", subject: extraReference(extra, critique, target) }, severity: 0.5, disruption: 0, moves: extra.detectedId, uses: [] });
+    drafts.push({ kind: "remove", edit: { kind: "remove", subject: extraReference(extra, critique, instances) }, severity: 0.5, disruption: 0, moves: extra.detectedId, uses: [] });
   }
 
   const tried = new Set(input.history.map((line) => splitSceneContext(line).instruction.trim().toLowerCase()));
@@ -284,10 +284,10 @@ function referenceFor(object: SceneObject, target: SceneGraph, instances: Instan
  * Names a surplus object so the Editor removes that one, not the wanted object of the same label:
  * "the leftmost cup" when it is the leftmost (or rightmost) of the cups seen, else just its label.
  */
-function extraReference(extra: Critique["extraObjects"][number], critique: Critique, target: SceneGraph): ObjectReference {
+function extraReference(extra: Critique["extraObjects"][number], critique: Critique, instances: InstancePositions): ObjectReference {
   const reference: ObjectReference = { label: extra.label };
   if (!extra.box) return reference;
-  const wanted = target.objects.filter((object) => object.label === extra.label).flatMap((object) => (critique.locations[object.id] ? [centre(critique.locations[object.id]!).x] : []));
+  const wanted = (instances.get(extra.label) ?? []).map((instance) => instance.x);
   const others = critique.extraObjects.filter((other) => other !== extra && other.label === extra.label && other.box).map((other) => centre(other.box!).x);
   const seen = [...wanted, ...others];
   if (seen.length === 0) return reference;
