@@ -1,4 +1,5 @@
-import { isDetection, ScenePainter, type Occupant } from "./editor-painter";
+import { ScenePainter, type Occupant } from "./editor-painter";
+import { choosePlacement, defaultEditorPolicy, placementFeatures, type EditorPolicy } from "./editor-policy";
 import { detectObjects, type Detection } from "./world/detect";
 import { parseInstruction, InstructionParseError, NATURAL_COLOUR, referenceText, splitInstruction, splitSceneContext, type ObjectReference, type SingleEdit } from "./instructions";
 import { groundedAt, insideFrame, proposeRelative, randomPlacement, relationSatisfied, type ObjectSpec } from "./layout";
@@ -14,6 +15,23 @@ import type { Box } from "../../scene-graph/schema";
 import { sizeFactorOf } from "../../scene-graph/vocabulary";
 import { clonePixelTruth, pixelTruthToEdit, recordDrawn } from "./world/ledger";
 
+/** A placement choice the Editor made: the features of every valid spot, and the one it took. */
+export interface PlacementDecision {
+  candidates: number[][];
+  chosen: number;
+}
+
+/** Picks one of the candidate spots (their feature vectors); a trainer passes its own to replay a choice. */
+export type PlacementChooser = (candidates: readonly (readonly number[])[], rng: Rng) => number;
+
+const PLACEMENT_TRIES = 120;
+/** A new placement may hide at most this share of another object's box (and vice versa). */
+const MAX_HIDDEN_SHARE = 0.4;
+/** ... and of any other object's box: the detector still finds objects with 55% showing. */
+const BYSTANDER_HIDDEN_SHARE = 0.3;
+/** When the anchor must make room: the subject spots gathered per trial spot of the anchor. */
+const SPOTS_PER_MOVED_ANCHOR = 3;
+
 /**
  * The embedded image editor (the "inverse diffuser"). It sees only the image and the instruction:
  * it parses the instruction, finds the objects it names by their pixels (the world's detector),
@@ -25,23 +43,9 @@ import { clonePixelTruth, pixelTruthToEdit, recordDrawn } from "./world/ledger";
  * image unchanged and says so in the warnings.
  *
  * Placement policy (sampleable, for training): it gathers up to `candidates` valid spots and
- * picks one with p ∝ exp(-displacement / (temperature x image width)), where displacement is
- * how far the object (and, when it must make room, its anchor) moves. Small temperatures give
- * minimal edits, which keep the relations the instruction did not mention; 0 takes the nearest.
+ * picks one with the linear-softmax policy of editor-policy.ts. The hand-tuned default prefers
+ * small displacements, which keep the relations the instruction did not mention.
  */
-export interface EditorPolicy {
-  candidates: number;
-  temperature: number;
-}
-
-export const defaultEditorPolicy: EditorPolicy = { candidates: 12, temperature: 0.03 };
-
-const PLACEMENT_TRIES = 120;
-/** A new placement may hide at most this share of another object's box (and vice versa). */
-const MAX_HIDDEN_SHARE = 0.4;
-/** ... and of any other object's box: the detector still finds objects with 55% showing. */
-const BYSTANDER_HIDDEN_SHARE = 0.3;
-
 export class SimEditor implements Editor {
   readonly name = "sim";
 
@@ -56,11 +60,22 @@ export class SimEditor implements Editor {
   private readonly painter: ScenePainter;
 
   async edit(image: RasterImage, instruction: string, options: RoleCallOptions): Promise<RoleResult & { image: RasterImage }> {
+    const { decisions: _decisions, ...result } = await this.editWith(image, instruction, options, (candidates, rng) => choosePlacement(this.policy, candidates, rng));
+    return result;
+  }
+
+  /**
+   * `edit`, with the placement choices made by `choose` and reported. The spots a clause weighs
+   * depend only on the image, the instruction and the seed, so a trainer can read them once and
+   * replay each choice it samples.
+   */
+  async editWith(image: RasterImage, instruction: string, options: RoleCallOptions, choose: PlacementChooser): Promise<RoleResult & { image: RasterImage; decisions: PlacementDecision[] }> {
     throwIfAborted("editor", options.signal);
     const context = splitSceneContext(instruction);
     const clauses = splitInstruction(context.instruction);
     const rng = createRng(options.seed);
     const warnings: string[] = [];
+    const decisions: PlacementDecision[] = [];
     let canvas = image;
     // The world's record of what it drew in `image` (none when it did not draw it), kept up to
     // date by the brush for the oracle Scorer. The Editor's decisions never read it.
@@ -83,7 +98,11 @@ export class SimEditor implements Editor {
       const next = cloneRaster(canvas);
       const nextTruth = truth && clonePixelTruth(truth);
       if (nextTruth) this.painter.track(next, nextTruth);
-      const outcome = this.apply(edit, next, detections, rng);
+      const outcome = this.apply(edit, next, detections, rng, (candidates) => {
+        const chosen = choose(candidates, rng);
+        decisions.push({ candidates: candidates.map((features) => [...features]), chosen });
+        return chosen;
+      });
       if (outcome.ok) {
         canvas = next;
         truth = nextTruth;
@@ -93,10 +112,10 @@ export class SimEditor implements Editor {
       }
     }
     if (truth && canvas !== image) recordDrawn(canvas, truth);
-    return { image: canvas, warnings };
+    return { image: canvas, warnings, decisions };
   }
 
-  private apply(edit: SingleEdit, canvas: RasterImage, detections: Detection[], rng: Rng): { ok: true; warnings: string[] } | { ok: false; reason: string } {
+  private apply(edit: SingleEdit, canvas: RasterImage, detections: Detection[], rng: Rng, choose: (candidates: readonly (readonly number[])[]) => number): { ok: true; warnings: string[] } | { ok: false; reason: string } {
     const find = (reference: ObjectReference) => findObject(reference, detections);
     switch (edit.kind) {
       case "remove": {
@@ -123,11 +142,11 @@ export class SimEditor implements Editor {
         if (edit.anchor && !anchor) return { ok: false, reason: `cannot find ${referenceText(edit.anchor)} to place against` };
         const spec = subject ? this.specOf(subject) : specFromReference(edit.subject);
         const others = detections.filter((other) => other !== subject);
-        const from = subject ? this.painter.asPlaced(subject) : undefined;
-        const plan =
-          this.choosePlacement(spec, edit.relation, anchor, others, rng, from) ??
-          (anchor && edit.relation ? this.makeRoom(spec, edit.relation, anchor, others, rng, from) : undefined);
-        if (!plan) return { ok: false, reason: `found no free spot ${edit.relation ? "that satisfies the relation" : "for it"}` };
+        const anchorAt = anchor ? this.painter.asPlaced(anchor) : undefined;
+        let plans = this.placementOptions(spec, edit.relation, anchor, others, rng, anchorAt, this.policy.candidates);
+        if (plans.length === 0 && anchor && edit.relation) plans = this.roomMakingOptions(spec, edit.relation, anchor, others, rng);
+        if (plans.length === 0) return { ok: false, reason: `found no free spot ${edit.relation ? "that satisfies the relation" : "for it"}` };
+        const plan = plans[choose(plans.map((option) => this.featuresOf(option, subject, anchor, others)))]!;
         if (subject) this.painter.erase(canvas, subject, others);
         if (!plan.anchor) {
           this.painter.draw(canvas, plan.subject, others);
@@ -154,21 +173,22 @@ export class SimEditor implements Editor {
   }
 
   /**
-   * Where to draw `spec` so the relation to the anchor holds and no one is hidden too much. For
-   * "under" the anchor itself has to rest on the subject, so the plan may move the anchor too.
+   * Up to `limit` spots to draw `spec` so the relation to the anchor holds and no one is hidden
+   * too much. For "under" the anchor itself has to rest on the subject, so a plan may move the
+   * anchor too.
    */
-  private choosePlacement(
+  private placementOptions(
     spec: ObjectSpec,
     relation: GeometricClass | undefined,
     anchor: Occupant | undefined,
     others: readonly Occupant[],
     rng: Rng,
-    from: PlacedObject | undefined,
-    anchorAt: PlacedObject | undefined = anchor && isDetection(anchor) ? this.painter.asPlaced(anchor) : undefined,
-  ): Placement | undefined {
+    anchorAt: PlacedObject | undefined,
+    limit: number,
+  ): Placement[] {
     const overlapAllowed = relation === "in-front" || relation === "behind" || relation === "inside" || relation === "on" || relation === "under";
     const valid: Placement[] = [];
-    for (let attempt = 0; attempt < PLACEMENT_TRIES && valid.length < this.policy.candidates; attempt++) {
+    for (let attempt = 0; attempt < PLACEMENT_TRIES && valid.length < limit; attempt++) {
       const proposal =
         relation && anchorAt
           ? proposeRelative(spec, relation, anchorAt, rng, this.library, this.style)
@@ -182,18 +202,11 @@ export class SimEditor implements Editor {
       if (!this.keepsOthersVisible(subject, room, overlapAllowed ? anchor : undefined)) continue;
       valid.push(proposal.anchor ? { subject, anchor: proposal.anchor } : { subject });
     }
-    return this.pick(valid, (plan) => displacement(from, plan.subject) + displacement(anchorAt, plan.anchor), rng);
+    return valid;
   }
 
-  /** Re-places the anchor (as little as it can), then the subject against it. */
-  private makeRoom(
-    spec: ObjectSpec,
-    relation: GeometricClass,
-    anchor: Detection,
-    others: readonly Occupant[],
-    rng: Rng,
-    from: PlacedObject | undefined,
-  ): Placement | undefined {
+  /** Plans that re-place the anchor (mostly a little), then the subject against it. */
+  private roomMakingOptions(spec: ObjectSpec, relation: GeometricClass, anchor: Detection, others: readonly Occupant[], rng: Rng): Placement[] {
     const anchorFrom = this.painter.asPlaced(anchor);
     const anchorSpec = this.specOf(anchor);
     const bystanders = others.filter((other) => other !== anchor);
@@ -203,26 +216,28 @@ export class SimEditor implements Editor {
       const moved = rng.chance(0.7) ? nudged(anchorFrom, anchorSpec, rng, this.style) : randomPlacement(anchorSpec, rng, this.style);
       if (!insideFrame(moved, this.library, this.style) || !this.keepsOthersVisible(moved, bystanders, undefined)) continue;
       const occupant = this.asOccupant(moved);
-      const plan = this.choosePlacement(spec, relation, occupant, [...bystanders, occupant], rng, from, moved);
-      if (plan) valid.push({ subject: plan.subject, anchor: plan.anchor ?? moved });
+      const spots = this.placementOptions(spec, relation, occupant, [...bystanders, occupant], rng, moved, SPOTS_PER_MOVED_ANCHOR);
+      valid.push(...spots.map((spot) => ({ subject: spot.subject, anchor: spot.anchor ?? moved })));
     }
-    return this.pick(valid, (plan) => displacement(from, plan.subject) + displacement(anchorFrom, plan.anchor), rng);
+    return valid.slice(0, this.policy.candidates);
   }
 
-  /** Samples a plan, preferring small displacements (see EditorPolicy). */
-  private pick(plans: Placement[], cost: (plan: Placement) => number, rng: Rng): Placement | undefined {
-    if (plans.length === 0) return undefined;
-    const costs = plans.map(cost);
-    const scale = this.policy.temperature * this.style.width;
-    if (scale <= 0) return plans[costs.indexOf(Math.min(...costs))];
-    const best = Math.min(...costs);
-    const weights = costs.map((value) => Math.exp(-(value - best) / scale));
-    let draw = rng.next() * weights.reduce((sum, weight) => sum + weight, 0);
-    for (const [index, weight] of weights.entries()) {
-      draw -= weight;
-      if (draw <= 0) return plans[index];
-    }
-    return plans[plans.length - 1];
+  /** The policy's view of a plan (editor-policy.ts): how far things move, which relations flip, what it hides. */
+  private featuresOf(plan: Placement, subject: Detection | undefined, anchor: Detection | undefined, others: readonly Occupant[]): number[] {
+    const bystanders = others.filter((other) => other !== anchor);
+    const moved = [plan.subject, ...(plan.anchor ? [plan.anchor] : [])];
+    return placementFeatures({
+      width: this.style.width,
+      subjectShift: displacement(subject && this.painter.asPlaced(subject), plan.subject),
+      anchorShift: displacement(anchor && this.painter.asPlaced(anchor), plan.anchor),
+      anchorMoved: plan.anchor !== undefined,
+      moves: [
+        { ...(subject ? { before: subject } : {}), after: this.asOccupant(plan.subject) },
+        ...(plan.anchor && anchor ? [{ before: anchor, after: this.asOccupant(plan.anchor) }] : []),
+      ],
+      bystanders,
+      occlusion: Math.max(0, ...moved.flatMap((object) => bystanders.map((other) => this.hiddenShare(object, other)))),
+    });
   }
 
   private boxOf(placed: PlacedObject): Box {
@@ -240,14 +255,15 @@ export class SimEditor implements Editor {
    * MAX_HIDDEN_SHARE of the farther one's box (the anchor of a depth relation) or half that.
    */
   private keepsOthersVisible(candidate: PlacedObject, others: readonly Occupant[], allowedOverlap: Occupant | undefined): boolean {
+    return others.every((other) => this.hiddenShare(candidate, other) <= (other === allowedOverlap ? MAX_HIDDEN_SHARE : BYSTANDER_HIDDEN_SHARE));
+  }
+
+  /** The share of the farther object's box that the nearer of the two hides (0 when they do not overlap). */
+  private hiddenShare(candidate: PlacedObject, other: Occupant): number {
     const box = this.boxOf(candidate);
-    return others.every((other) => {
-      const overlap = intersectionArea(box, other.box);
-      if (overlap === 0) return true;
-      const limit = other === allowedOverlap ? MAX_HIDDEN_SHARE : BYSTANDER_HIDDEN_SHARE;
-      const hiddenShare = candidate.depth < other.depth ? overlap / (other.box.width * other.box.height) : overlap / (box.width * box.height);
-      return hiddenShare <= limit;
-    });
+    const overlap = intersectionArea(box, other.box);
+    if (overlap === 0) return 0;
+    return candidate.depth < other.depth ? overlap / (other.box.width * other.box.height) : overlap / (box.width * box.height);
   }
 }
 
