@@ -10,7 +10,10 @@ import { sceneGraphMetrics, type SceneGraphMetrics } from "../metrics/scene-grap
 import type { CheckResult, Checker, Critique } from "../roles/types";
 import { sceneGraphToPromptText } from "../scene-graph/prompt-text";
 import type { SceneGraph } from "../scene-graph/schema";
-import { Adam, defaultGrpoSettings, groupAdvantages, grpoObjective, policyProbabilities, type Group, type GroupSample, type GrpoSettings } from "./grpo";
+import { defaultGrpoSettings, policyProbabilities, type GrpoSettings } from "./grpo";
+import { sampleIndex, trainWithGroups, type GroupOutcome, type GrpoHooks, type StepMetrics, type WeighedGroup } from "./grpo-trainer";
+
+export type { StepMetrics } from "./grpo-trainer";
 
 /**
  * Reflection-GRPO for the embedded world's Actor (its linear-softmax policy over candidate edits,
@@ -63,28 +66,20 @@ export const defaultActorTrainingConfig: ActorTrainingConfig = {
   init: "heuristic",
 };
 
-export interface StepMetrics {
-  step: number;
-  meanReward: number;
-  rewardStd: number;
-  sgIoUGain: number;
-  kl: number;
-  entropy: number;
-  /** Share of samples clipped in the step's last update (0 with one update: the ratio starts at 1). */
-  clipFraction: number;
-  /** The policy's parameters after the step (actorFeatureNames order). */
-  parameters: number[];
-}
-
 /**
  * One state's rollout group as the trainer weighed it: the state the Actor saw, and each sampled
  * candidate instruction with its probability under the sampling policy, its reward and its
  * group-normalised advantage. Kept for DPO pairs and for showing why the policy moved.
  */
-export interface RolloutGroupRecord {
-  step: number;
-  state: { target: SceneGraph; image: RasterImage; critique: Critique; history: string[]; sgIoU: number; seed: number };
-  samples: { instruction: string; kind: string; probability: number; reward: number; advantage: number }[];
+export type RolloutGroupRecord = WeighedGroup<EditKind, RolloutState>;
+
+export interface RolloutState {
+  target: SceneGraph;
+  image: RasterImage;
+  critique: Critique;
+  history: string[];
+  sgIoU: number;
+  seed: number;
 }
 
 export function initialVector(init: ActorTrainingConfig["init"]): number[] {
@@ -101,14 +96,7 @@ interface State {
   seed: number;
 }
 
-export interface TrainActorHooks {
-  onStep?: (metrics: StepMetrics) => void;
-  onGroup?: (group: RolloutGroupRecord) => void;
-  /**
-   * Replaces each sample's reward (given the candidate's edit kind and the configured reward), for
-   * experiments and tests that ask whether training follows the reward it is given.
-   */
-  shapeReward?: (sample: { kind: EditKind; reward: number }) => number;
+export interface TrainActorHooks extends GrpoHooks<EditKind, RolloutState> {
   /** Where the rollout groups are computed (default: here, in order). */
   rollouts?: RolloutExecutor;
 }
@@ -136,11 +124,7 @@ export interface RolloutRequest {
 }
 
 /** A rollout group, or null when its state offers nothing to learn (already perfect, or one candidate). */
-export interface RolloutOutcome {
-  candidates: number[][];
-  samples: (GroupSample & { instruction: string; kind: EditKind; sgIoUGain: number })[];
-  state: RolloutGroupRecord["state"];
-}
+export type RolloutOutcome = GroupOutcome<EditKind, RolloutState>;
 
 /** Runs rollout requests and returns their outcomes in the same order. */
 export type RolloutExecutor = (requests: readonly RolloutRequest[]) => Promise<(RolloutOutcome | null)[]>;
@@ -201,75 +185,25 @@ export async function trainActor(
   config: ActorTrainingConfig = defaultActorTrainingConfig,
   hooks: TrainActorHooks = {},
 ): Promise<{ vector: number[]; metrics: StepMetrics[] }> {
-  const { onStep, onGroup, shapeReward, rollouts = inProcessRollouts } = hooks;
   if (graphs.length === 0) throw new RangeError("training needs at least one scene graph");
   const reference = initialVector(config.init);
-  let theta = [...reference];
-  const optimiser = new Adam(theta.length, config.learningRate);
-  const rng = createRng(config.seed);
-  const metrics: StepMetrics[] = [];
-
-  for (let step = 0; step < config.steps; step++) {
-    const requests: RolloutRequest[] = [];
-    for (let index = 0; index < config.statesPerStep; index++) {
-      const graph = graphs[Math.floor(rng.next() * graphs.length)]!;
-      const stateSeed = fmix32((config.seed * 7919 + step * 131 + index) >>> 0);
-      requests.push({
-        graph,
-        theta: [...theta],
-        reference,
-        stateSeed,
-        edits: Math.floor(rng.next() * 3),
-        sampleSeed: fmix32((stateSeed ^ 0x9e3779b9) >>> 0),
-        groupSize: config.groupSize,
-        temperature: config.grpo.temperature,
-        reward: config.reward,
-        rewardFrom: config.rewardFrom,
-      });
-    }
-    const outcomes = await rollouts(requests);
-    const groups: Group[] = [];
-    let gainSum = 0;
-    let gainCount = 0;
-    for (const outcome of outcomes) {
-      if (!outcome) continue;
-      const samples = outcome.samples.map((sample) => ({ ...sample, reward: shapeReward ? shapeReward({ kind: sample.kind, reward: sample.reward }) : sample.reward }));
-      for (const sample of samples) {
-        gainSum += sample.sgIoUGain;
-        gainCount += 1;
-      }
-      groups.push({ candidates: outcome.candidates, samples });
-      if (onGroup) {
-        const advantages = groupAdvantages(samples.map((sample) => sample.reward), config.grpo.lossType, config.grpo.advantageEpsilon);
-        onGroup({
-          step,
-          state: outcome.state,
-          samples: samples.map((sample, position) => ({ instruction: sample.instruction, kind: sample.kind, probability: sample.oldProbability, reward: sample.reward, advantage: advantages[position]! })),
-        });
-      }
-    }
-    // The first evaluation is at the sampling policy (every ratio 1); later ones see the moved
-    // policy, so the clip fraction reported is that of the last update's evaluation.
-    const first = grpoObjective(theta, groups, config.grpo);
-    let latest = first;
-    for (let update = 0; update < config.innerUpdates && groups.length > 0; update++) {
-      if (update > 0) latest = grpoObjective(theta, groups, config.grpo);
-      theta = optimiser.ascend(theta, latest.gradient);
-    }
-    const row: StepMetrics = {
-      step,
-      meanReward: first.meanReward,
-      rewardStd: first.rewardStd,
-      sgIoUGain: gainCount ? gainSum / gainCount : 0,
-      kl: first.kl,
-      entropy: first.entropy,
-      clipFraction: latest.clipFraction,
-      parameters: [...theta],
+  const requestFor = ({ step, index, rng, theta }: { step: number; index: number; rng: Rng; theta: readonly number[] }): RolloutRequest => {
+    const graph = graphs[Math.floor(rng.next() * graphs.length)]!;
+    const stateSeed = fmix32((config.seed * 7919 + step * 131 + index) >>> 0);
+    return {
+      graph,
+      theta: [...theta],
+      reference,
+      stateSeed,
+      edits: Math.floor(rng.next() * 3),
+      sampleSeed: fmix32((stateSeed ^ 0x9e3779b9) >>> 0),
+      groupSize: config.groupSize,
+      temperature: config.grpo.temperature,
+      reward: config.reward,
+      rewardFrom: config.rewardFrom,
     };
-    metrics.push(row);
-    onStep?.(row);
-  }
-  return { vector: theta, metrics };
+  };
+  return trainWithGroups(reference, config, requestFor, hooks.rollouts ?? inProcessRollouts, hooks);
 }
 
 /** A loop state: the loop run for `edits` edits with `policy`, its last image and the Checker's reading of it. */
@@ -321,13 +255,4 @@ export function rewardOf(before: Reading, outcome: { after: Reading; followed: b
     (weights.damage * broken) / triples -
     (outcome.followed ? 0 : weights.unfollowed)
   );
-}
-
-function sampleIndex(probabilities: readonly number[], rng: Rng): number {
-  let draw = rng.next();
-  for (let index = 0; index < probabilities.length; index++) {
-    draw -= probabilities[index]!;
-    if (draw <= 0) return index;
-  }
-  return probabilities.length - 1;
 }
