@@ -1,16 +1,14 @@
-import { createSimRoles } from "../backends/sim";
-import { defaultActorPolicy, policyFromVector, policyVector, proposeEdits, SimActor, type ActorPolicy, type EditKind, type EditProposal } from "../backends/sim/actor";
+import { defaultActorPolicy, policyFromVector, policyVector, proposeEdits, type EditKind, type EditProposal } from "../backends/sim/actor";
 import { withSceneContext } from "../backends/sim/instructions";
 import { createRng, type Rng } from "../backends/sim/random";
 import { SimOracleScorer } from "../backends/sim/scorer";
 import type { RasterImage } from "../image/raster";
-import { runLoop } from "../loop/engine";
 import { deriveSeed, fmix32 } from "../loop/seeds";
-import { sceneGraphMetrics, type SceneGraphMetrics } from "../metrics/scene-graph-iou";
+import type { SceneGraphMetrics } from "../metrics/scene-graph-iou";
 import type { CheckResult, Checker, Critique } from "../roles/types";
-import { sceneGraphToPromptText } from "../scene-graph/prompt-text";
 import type { SceneGraph } from "../scene-graph/schema";
 import { defaultGrpoSettings, policyProbabilities, type GrpoSettings } from "./grpo";
+import { readWith, rolloutWorld, stateFrom, type LoopState, type SimWorld } from "./loop-states";
 import { sampleIndex, trainWithGroups, type GroupOutcome, type GrpoHooks, type StepMetrics, type WeighedGroup } from "./grpo-trainer";
 
 export type { StepMetrics } from "./grpo-trainer";
@@ -88,13 +86,6 @@ export function initialVector(init: ActorTrainingConfig["init"]): number[] {
   return [...init.vector];
 }
 
-interface State {
-  target: SceneGraph;
-  image: RasterImage;
-  reading: CheckResult & { metrics: SceneGraphMetrics };
-  history: string[];
-  seed: number;
-}
 
 export interface TrainActorHooks extends GrpoHooks<EditKind, RolloutState> {
   /** Where the rollout groups are computed (default: here, in order). */
@@ -129,13 +120,6 @@ export type RolloutOutcome = GroupOutcome<EditKind, RolloutState>;
 /** Runs rollout requests and returns their outcomes in the same order. */
 export type RolloutExecutor = (requests: readonly RolloutRequest[]) => Promise<(RolloutOutcome | null)[]>;
 
-let sharedWorld: ReturnType<typeof createSimRoles> | undefined;
-/** The embedded world the rollouts of this process share (it is stateless between calls). */
-function rolloutWorld(): ReturnType<typeof createSimRoles> {
-  sharedWorld ??= createSimRoles();
-  return sharedWorld;
-}
-
 /** Executes the requests here, one after another. */
 export const inProcessRollouts: RolloutExecutor = async (requests) => {
   const outcomes: (RolloutOutcome | null)[] = [];
@@ -147,7 +131,7 @@ export const inProcessRollouts: RolloutExecutor = async (requests) => {
 export async function rolloutGroup(request: RolloutRequest): Promise<RolloutOutcome | null> {
   const world = rolloutWorld();
   const policy = policyFromVector(request.theta, { ...defaultActorPolicy, greedy: true });
-  const state = await stateFrom(world, policy, request.graph, request.stateSeed, request.edits);
+  const state = await stateFrom(world, { actor: policy }, request.graph, request.stateSeed, request.edits);
   if (state.reading.metrics.sgIoU >= 1) return null;
   const proposals = proposeEdits({ target: state.target, critique: state.reading.critique, history: state.history }, policy);
   if (proposals.length < 2) return null;
@@ -206,38 +190,16 @@ export async function trainActor(
   return trainWithGroups(reference, config, requestFor, hooks.rollouts ?? inProcessRollouts, hooks);
 }
 
-/** A loop state: the loop run for `edits` edits with `policy`, its last image and the Checker's reading of it. */
-async function stateFrom(world: ReturnType<typeof createSimRoles>, policy: ActorPolicy, target: SceneGraph, seed: number, edits: number): Promise<State> {
-  const roles = { diffuser: world.diffuser, checker: world.checker, actor: new SimActor(policy), editor: world.editor };
-  const result = await runLoop(
-    { target, prompt: sceneGraphToPromptText(target), seed, maxIterations: edits + 1, targetSgIoU: 1, patience: edits + 1 },
-    { roles, score: sceneGraphMetrics },
-  );
-  const last = result.iterations.at(-1)!;
-  return {
-    target,
-    image: last.image,
-    reading: { detected: last.detected, critique: last.critique, metrics: last.metrics },
-    history: result.iterations.flatMap((record) => (record.instruction ? [record.instruction] : [])),
-    seed,
-  };
-}
-
 interface EditOutcome {
   after: CheckResult & { metrics: SceneGraphMetrics };
   followed: boolean;
 }
 
-async function tryEdit(world: ReturnType<typeof createSimRoles>, reader: Checker, state: State, proposal: EditProposal, sample: number): Promise<EditOutcome> {
+async function tryEdit(world: SimWorld, reader: Checker, state: LoopState, proposal: EditProposal, sample: number): Promise<EditOutcome> {
   const instruction = withSceneContext(proposal.instruction, state.target.objects.map((object) => object.label));
   const edited = await world.editor.edit(state.image, instruction, { seed: deriveSeed(state.seed, 100 + sample, "editor") });
   const followed = !edited.warnings.some((warning) => /image unchanged|left undone/.test(warning));
   return { after: await readWith(reader, edited.image, state.target, state.seed), followed };
-}
-
-async function readWith(reader: Checker, image: RasterImage, target: SceneGraph, seed: number): Promise<CheckResult & { metrics: SceneGraphMetrics }> {
-  const read = await reader.check(image, target, { seed: deriveSeed(seed, 0, "checker") });
-  return { detected: read.detected, critique: read.critique, metrics: sceneGraphMetrics(target, read.detected) };
 }
 
 /** SG-IoU gain, plus the Entity-IoU gain, minus broken triples and an unfollowed instruction (weights in the config). */

@@ -52,7 +52,7 @@ export interface GrpoHooks<Kind extends string, State> {
   onStep?: (metrics: StepMetrics) => void;
   onGroup?: (group: WeighedGroup<Kind, State>) => void;
   /** Replaces each sample's reward, for experiments and tests that ask whether training follows the reward it is given. */
-  shapeReward?: (sample: { kind: Kind; reward: number }) => number;
+  shapeReward?: (sample: { kind: Kind; reward: number; features: readonly number[] }) => number;
 }
 
 export async function trainWithGroups<Request, Kind extends string, State>(
@@ -76,7 +76,7 @@ export async function trainWithGroups<Request, Kind extends string, State>(
     let gainCount = 0;
     for (const outcome of outcomes) {
       if (!outcome) continue;
-      const samples = outcome.samples.map((sample) => ({ ...sample, reward: shapeReward ? shapeReward({ kind: sample.kind, reward: sample.reward }) : sample.reward }));
+      const samples = outcome.samples.map((sample) => ({ ...sample, reward: shapeReward ? shapeReward({ kind: sample.kind, reward: sample.reward, features: outcome.candidates[sample.action]! }) : sample.reward }));
       for (const sample of samples) {
         gainSum += sample.sgIoUGain;
         gainCount += 1;
