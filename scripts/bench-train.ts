@@ -12,6 +12,7 @@
  *   npm run bench:train -- --steps 80 --train 120 --held-out 200 --out training-out
  *   npm run bench:train -- --learning-rate 0.02 --reward-from scorer
  *   npm run bench:train -- --init-uniform     start from the uniform policy (and show its score too)
+ *   npm run bench:train -- --role editor      train the Editor's placement policy instead (the Actor stays hand-tuned)
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -23,8 +24,11 @@ import { categoryOf, type DatasetItem } from "../lib/pipeline/datasets/types";
 import { evaluate, pairedBootstrap, mulberry32, summariseEvaluation } from "../lib/pipeline/evaluation";
 import type { CompletedItemResult } from "../lib/pipeline/evaluation/types";
 import { sceneGraphToPromptText } from "../lib/pipeline/scene-graph/prompt-text";
+import { SimEditor } from "../lib/pipeline/backends/sim/editor";
+import { defaultEditorPolicy, editorPolicyFromVector, type EditorPolicy } from "../lib/pipeline/backends/sim/editor-policy";
 import { defaultActorTrainingConfig, initialVector, trainActor } from "../lib/pipeline/training/actor-trainer";
-import { actorCheckpoint } from "../lib/pipeline/training/checkpoint";
+import { actorCheckpoint, editorCheckpoint } from "../lib/pipeline/training/checkpoint";
+import { defaultEditorTrainingConfig, initialEditorVector, trainEditor } from "../lib/pipeline/training/editor-trainer";
 
 const option = (name: string, fallback: number) => {
   const index = process.argv.indexOf(name);
@@ -50,31 +54,39 @@ const started = performance.now();
 const rewardFromIndex = process.argv.indexOf("--reward-from");
 const rewardFrom = rewardFromIndex >= 0 && process.argv[rewardFromIndex + 1] === "scorer" ? "scorer" : "checker";
 const init = process.argv.includes("--init-uniform") ? "uniform" : "heuristic";
-const config = { ...defaultActorTrainingConfig, steps, seed, rewardFrom, init, learningRate: option("--learning-rate", defaultActorTrainingConfig.learningRate) } as const;
-const trained = await trainActor(training, config, {
-  onStep: (row) => {
-    if (process.stderr.isTTY) process.stderr.write(`\rtraining step ${row.step + 1}/${steps}  mean reward ${row.meanReward.toFixed(3)}  KL ${row.kl.toFixed(4)}  `);
-  },
-});
+const role = process.argv.includes("--role") && process.argv[process.argv.indexOf("--role") + 1] === "editor" ? "editor" : "actor";
+const defaults = role === "editor" ? defaultEditorTrainingConfig : defaultActorTrainingConfig;
+const schedule = { steps, seed, rewardFrom, init, learningRate: option("--learning-rate", defaults.learningRate) } as const;
+const onStep = (row: { step: number; meanReward: number; kl: number }) => {
+  if (process.stderr.isTTY) process.stderr.write(`\rtraining the ${role}: step ${row.step + 1}/${steps}  mean reward ${row.meanReward.toFixed(3)}  KL ${row.kl.toFixed(4)}  `);
+};
+const actorConfig = { ...defaultActorTrainingConfig, ...schedule };
+const editorConfig = { ...defaultEditorTrainingConfig, ...schedule };
+const config = role === "editor" ? editorConfig : actorConfig;
+const trained = role === "editor" ? await trainEditor(training, editorConfig, { onStep }) : await trainActor(training, actorConfig, { onStep });
 if (process.stderr.isTTY) process.stderr.write("\r" + " ".repeat(80) + "\r");
 const trainMs = performance.now() - started;
 if (outDir) {
   await mkdir(outDir, { recursive: true });
-  await writeFile(path.join(outDir, "checkpoint.json"), JSON.stringify(actorCheckpoint(trained.vector, config, training, null), null, 2) + "\n");
+  const checkpoint = role === "editor" ? editorCheckpoint(trained.vector, editorConfig, training, null) : actorCheckpoint(trained.vector, actorConfig, training, null);
+  await writeFile(path.join(outDir, "checkpoint.json"), JSON.stringify(checkpoint, null, 2) + "\n");
   await writeFile(path.join(outDir, "metrics.jsonl"), trained.metrics.map((row) => JSON.stringify(row)).join("\n") + "\n");
 }
 
-async function evaluatePolicy(policy: ActorPolicy) {
+async function evaluatePolicies(actor: ActorPolicy, editor: EditorPolicy) {
   const world = createSimRoles();
-  const roles = { ...world, actor: new SimActor(policy) };
+  const roles = { ...world, actor: new SimActor(actor), editor: new SimEditor(world.library, world.style, editor) };
   const run = await evaluate(heldOut, { createRoles: () => roles, grader: { scorer: new SimOracleScorer(world.library), scoredBy: "oracle" }, seed: 1, settings: { maxIterations, patience: maxIterations }, concurrency: 1 });
   return run.results.filter((result): result is CompletedItemResult => result.status === "done");
 }
 
-const heuristic = await evaluatePolicy(defaultActorPolicy);
+/** The trained role's policy from a parameter vector, with the other role hand-tuned. */
+const evaluatePolicy = (vector: number[]) =>
+  role === "editor" ? evaluatePolicies(defaultActorPolicy, editorPolicyFromVector(vector)) : evaluatePolicies(policyFromVector(vector), defaultEditorPolicy);
+const heuristic = await evaluatePolicies(defaultActorPolicy, defaultEditorPolicy);
 // Trained from the uniform policy: also show where it started, so learning itself is visible.
-const start = init === "uniform" ? await evaluatePolicy(policyFromVector(initialVector("uniform"))) : undefined;
-const learned = await evaluatePolicy(policyFromVector(trained.vector));
+const start = init === "uniform" ? await evaluatePolicy(role === "editor" ? initialEditorVector("uniform") : initialVector("uniform")) : undefined;
+const learned = await evaluatePolicy(trained.vector);
 /** Paired per-item difference a - b of a reading's loop SG-IoU, with a bootstrap interval. */
 const pairedGain = (a: CompletedItemResult[], b: CompletedItemResult[], reading: (result: CompletedItemResult) => number) => {
   const byId = new Map(b.map((result) => [result.id, result]));
@@ -90,7 +102,7 @@ const row = (name: string, results: CompletedItemResult[]) => {
   return `${name.padEnd(10)} one-shot ${summary.oneShot.sgIoU.toFixed(3)}  loop ${summary.loop.sgIoU.toFixed(3)}  Entity ${summary.loop.entityIoU.toFixed(3)}  iterations ${summary.meanIterations.toFixed(2)}  (Checker's loop reading ${summary.checkerReported?.loop.sgIoU.toFixed(3)})`;
 };
 const signed = (value: number) => `${value >= 0 ? "+" : ""}${value.toFixed(3)}`;
-console.log(`SIMULATED. Trained ${steps} steps (${config.statesPerStep} states x ${config.groupSize} edits, learning rate ${config.learningRate}, reward from the ${config.rewardFrom}) on ${trainCount} graphs of ${shape.minObjects}-${shape.maxObjects} objects in ${(trainMs / 1000).toFixed(0)} s.`);
+console.log(`SIMULATED. Trained the ${role} ${steps} steps (${config.statesPerStep} states x ${config.groupSize} edits, learning rate ${config.learningRate}, reward from the ${config.rewardFrom}) on ${trainCount} graphs of ${shape.minObjects}-${shape.maxObjects} objects in ${(trainMs / 1000).toFixed(0)} s.`);
 console.log(`Held out: ${heldOut.length} other graphs, budget ${maxIterations} iterations, graded by the world's oracle Scorer:`);
 console.log(row("heuristic", heuristic));
 if (start) console.log(row("uniform", start));

@@ -88,8 +88,8 @@ describe("trainActor", () => {
     const file = path.join(dir, "checkpoint.json");
     await writeFile(file, JSON.stringify(actorCheckpoint(vector, small, graphs, null)));
     expect(policyVector(await loadActorPolicy(file))).toEqual(vector);
-    await writeFile(file, JSON.stringify({ version: 1, kind: "editor" }));
-    await expect(loadActorPolicy(file)).rejects.toThrow(/not an Actor checkpoint: kind/);
+    await writeFile(file, JSON.stringify({ version: 1, kind: "critic" }));
+    await expect(loadActorPolicy(file)).rejects.toThrow(/not a policy checkpoint: kind/);
     await expect(loadActorPolicy(path.join(dir, "missing.json"))).rejects.toThrow(/ENOENT/);
   });
 });

@@ -1,4 +1,8 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { editorCheckpoint, loadActorPolicy, loadEditorPolicy } from "./checkpoint";
 import { defaultEditorTrainingConfig, editorRolloutGroup, trainEditor, type EditorRolloutRequest } from "./editor-trainer";
 import { defaultEditorPolicy, editorFeatureNames } from "../backends/sim/editor-policy";
 import { policyVector, defaultActorPolicy } from "../backends/sim/actor";
@@ -16,6 +20,11 @@ describe("trainEditor", () => {
     expect(again.vector).toEqual(first.vector);
     expect(first.vector).not.toEqual(defaultEditorPolicy.weights);
     expect(first.metrics.map((row) => row.step)).toEqual([0, 1]);
+    // Its checkpoint loads back as the Editor policy, and is refused as an Actor's.
+    const file = path.join(await mkdtemp(path.join(tmpdir(), "rig-editor-")), "checkpoint.json");
+    await writeFile(file, JSON.stringify(editorCheckpoint(first.vector, small, graphs, null)));
+    expect((await loadEditorPolicy(file)).weights).toEqual(first.vector);
+    await expect(loadActorPolicy(file)).rejects.toThrow(/not an Actor checkpoint: kind: it is an Editor checkpoint/);
   });
 
   it("samples spots of one Editor pool per state, each with its probability and a reward from re-reading the painted image", async () => {
