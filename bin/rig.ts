@@ -29,7 +29,8 @@ program
   .option("--target-iou <x>", "stop once SG-IoU reaches this", "1")
   .option("--patience <n>", "stop after this many iterations without improvement", "3")
   .option("--profile <name>", "back-end profile from rig.config.json (or RIG_CONFIG)", "sim")
-  .option("--actor <policy>", "the sim Actor's policy: heuristic | uniform | a checkpoint.json from rig train", "heuristic")
+  .option("--actor <policy>", "the sim Actor's policy: heuristic | uniform | a checkpoint.json from rig train actor", "heuristic")
+  .option("--editor <policy>", "the sim Editor's placement policy: heuristic | uniform | a checkpoint.json from rig train editor", "heuristic")
   .option("--json", "print one JSON document to stdout instead of the table")
   .action(runCommand);
 
@@ -45,18 +46,19 @@ program
   .option("--concurrency <n>", "items at once (default: one worker thread per core)")
   .option("--seed <n>", "evaluation seed: the same seed gives the same numbers", "1")
   .option("--max-iterations <n>", "iterations per item including the first generation", "6")
-  .option("--actor <policy>", "the sim Actor's policy: heuristic | uniform | a checkpoint.json from rig train", "heuristic")
+  .option("--actor <policy>", "the sim Actor's policy: heuristic | uniform | a checkpoint.json from rig train actor", "heuristic")
+  .option("--editor <policy>", "the sim Editor's placement policy: heuristic | uniform | a checkpoint.json from rig train editor", "heuristic")
   .action(evalCommand);
 
 program
   .command("train")
-  .description("Reflection-GRPO: train the embedded world's Actor; writes OUT/checkpoint.json, OUT/metrics.jsonl and the rollout groups OUT/groups/.")
-  .argument("<role>", "actor (the Editor does not train yet)")
+  .description("Reflection-GRPO: train the embedded world's Actor or Editor; writes OUT/checkpoint.json, OUT/metrics.jsonl and the rollout groups OUT/groups/.")
+  .argument("<role>", "actor (which edit to ask for) | editor (where to place what it is told to)")
   .option("--dataset <file>", "training scene graphs (a data set file)")
   .option("--format <format>", "laion-sg | geneval | t2i-compbench | dsg | text")
   .option("--synthetic <n>", "train on N seeded synthetic LAION-SG-format graphs of 5-8 objects instead")
   .option("--steps <n>", "optimisation steps", "40")
-  .option("--group-size <n>", "candidate instructions sampled per state (G)", "8")
+  .option("--group-size <n>", "candidates sampled per state (G): instructions (actor), placements (editor)", "8")
   .option("--states-per-step <n>", "loop states per step", "8")
   .option("--seed <n>", "the same seed, data and options give the same checkpoint", "1")
   .option("--init <policy>", "uniform | heuristic | a checkpoint.json", "heuristic")

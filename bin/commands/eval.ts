@@ -6,7 +6,7 @@ import type { EvaluationProfile } from "../../lib/pipeline/evaluation/profiles";
 import { datasetFormats, DatasetImportError, importDatasetFile, type DatasetFormat } from "../../lib/pipeline/datasets";
 import { describeGrading, evaluate, isEvaluationProfile, summariseEvaluation, type EvaluationProgress, type EvaluationSummary } from "../../lib/pipeline/evaluation";
 import { assertCapabilities, CapabilityError } from "../../lib/pipeline/loop/capabilities";
-import { actorPolicyVector, withActorPolicy } from "./actor-option";
+import { actorPolicyVector, editorPolicyWeights, withRolePolicies } from "./actor-option";
 import { allSimBackends, simulatedRoles, simulatorNotice } from "../../lib/pipeline/backends/simulated";
 
 const optionsSchema = z.object({
@@ -20,6 +20,7 @@ const optionsSchema = z.object({
   seed: wholeNumber(0, 2 ** 32 - 1),
   maxIterations: wholeNumber(1, 50),
   actor: z.string().min(1).default("heuristic"),
+  editor: z.string().min(1).default("heuristic"),
 });
 
 /**
@@ -37,9 +38,10 @@ export async function evalCommand(rawOptions: unknown): Promise<void> {
   const inThread = isEvaluationProfile(options.profile) ? undefined : await resolveCliProfile(options.profile);
   // Who grades the reported figures (the worker-thread profiles bring their own: the world's oracle).
   const grader = inThread ? await resolveCliScorer(options.profile) : undefined;
-  // --actor: in this thread the roles change; worker threads get the policy as a vector.
-  const loopRoles = inThread ? await withActorPolicy(inThread.roles, options.actor, inThread.backends.actor) : undefined;
+  // --actor, --editor: in this thread the roles change; worker threads get the policies as vectors.
+  const loopRoles = inThread ? await withRolePolicies(inThread.roles, options, inThread.backends) : undefined;
   const actorVector = !inThread && options.actor !== "heuristic" ? await actorPolicyVector(options.actor, allSimBackends.actor) : undefined;
+  const editorWeights = !inThread && options.editor !== "heuristic" ? await editorPolicyWeights(options.editor, allSimBackends.editor) : undefined;
   // The worker-thread profiles (evaluationProfiles) are the embedded world on every role.
   const backends = inThread ? inThread.backends : allSimBackends;
   if (inThread) {
@@ -75,7 +77,7 @@ export async function evalCommand(rawOptions: unknown): Promise<void> {
     run = await evaluate(items, {
       ...(inThread
         ? { createRoles: () => loopRoles!, capabilities: inThread.capabilities, grader }
-        : { profile: options.profile as EvaluationProfile, ...(actorVector ? { profileOptions: { actor: actorVector } } : {}) }),
+        : { profile: options.profile as EvaluationProfile, ...(actorVector || editorWeights ? { profileOptions: { ...(actorVector ? { actor: actorVector } : {}), ...(editorWeights ? { editor: editorWeights } : {}) } } : {}) }),
       concurrency: options.concurrency,
       seed: options.seed,
       settings: { maxIterations: options.maxIterations },
@@ -109,6 +111,7 @@ export async function evalCommand(rawOptions: unknown): Promise<void> {
         backends,
         simulatedRoles: simulatedRoles(backends),
         actorPolicy: options.actor,
+        editorPolicy: options.editor,
         ...(inThread ? { promptVersions: inThread.promptVersions } : {}),
         format: options.format,
         dataset: options.dataset,

@@ -3,7 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { CliError } from "../cli-error";
 import { parseOptions, wholeNumber } from "../options";
-import { withActorPolicy } from "./actor-option";
+import { withRolePolicies } from "./actor-option";
 import { createProgress } from "../terminal";
 import { ConfigError } from "../../lib/pipeline/backends/config";
 import { resolveProfileByName, type ResolvedProfile } from "../../lib/pipeline/backends/registry";
@@ -28,6 +28,7 @@ const optionsSchema = z.object({
   patience: wholeNumber(1),
   profile: z.string().min(1, "must name a profile").default("sim"),
   actor: z.string().min(1).default("heuristic"),
+  editor: z.string().min(1).default("heuristic"),
   json: z.boolean().optional(),
 });
 type RunOptions = z.infer<typeof optionsSchema>;
@@ -38,7 +39,7 @@ export async function runCommand(prompt: string | undefined, rawOptions: unknown
 
   const outDir = path.resolve(options.out ?? path.join("runs-out", `${new Date().toISOString().replace(/[:.]/g, "-")}-seed${options.seed}`));
   const profile = await resolveCliProfile(options.profile);
-  const roles = await withActorPolicy(profile.roles, options.actor, profile.backends.actor);
+  const roles = await withRolePolicies(profile.roles, options, profile.backends);
   const progress = createProgress(process.stderr, options.maxIterations);
   let result: LoopResult;
   try {
@@ -127,6 +128,7 @@ async function writeTrajectory(outDir: string, target: SceneGraph, prompt: strin
       profile: profile.name,
       backends: profile.backends,
       actorPolicy: options.actor,
+      editorPolicy: options.editor,
       promptVersions: profile.promptVersions,
     },
     iterations: result.iterations.map(({ image: _image, ...iteration }, index) => ({ ...iteration, image: path.basename(images[index]!) })),

@@ -26,6 +26,28 @@ describe("rig train actor", () => {
 
   it("says what is wrong with a bad policy or role", async () => {
     expectOneLineError(await rig("run", "a cup left of a laptop", "--actor", "/nonexistent/checkpoint.json"), /--actor \/nonexistent\/checkpoint\.json: not "heuristic", "uniform" or a readable checkpoint\.json \(ENOENT\)/);
-    expectOneLineError(await rig("train", "editor", "--out", "x"), /the Editor's placement policy does not train yet/);
+    expectOneLineError(await rig("train", "critic", "--out", "x"), /unknown role "critic"; one of: actor, editor/);
+    expectOneLineError(await rig("run", "a cup left of a laptop", "--editor", "/nonexistent/checkpoint.json"), /--editor \/nonexistent\/checkpoint\.json: not "heuristic", "uniform" or a readable checkpoint\.json \(ENOENT\)/);
+  });
+});
+
+describe("rig train editor", () => {
+  it("writes an Editor checkpoint that rig run and rig eval take as --editor, and rig run refuses as --actor", async () => {
+    const out = await mkdtemp(path.join(tmpdir(), "rig-train-editor-"));
+    const trained = await rig("train", "editor", "--synthetic", "3", "--steps", "1", "--states-per-step", "2", "--group-size", "3", "--init", "uniform", "--out", out, "--json");
+    expect(trained.code).toBe(0);
+    const file = path.join(out, "checkpoint.json");
+    const checkpoint = JSON.parse(await readFile(file, "utf8"));
+    expect(checkpoint).toMatchObject({ version: 1, kind: "editor", graphs: 3, config: { steps: 1, groupSize: 3, init: "uniform" } });
+    expect(checkpoint.parameters.names).toEqual(["subject-shift", "anchor-shift", "anchor-moved", "relations-changed", "occlusion"]);
+
+    const evaluated = await rig("eval", "--dataset", "lib/pipeline/datasets/__fixtures__/geneval.jsonl", "--format", "geneval", "--lenient", "--limit", "2", "--max-iterations", "2", "--concurrency", "1", "--editor", file, "--json");
+    expect(evaluated.code).toBe(0);
+    expect(JSON.parse(evaluated.stdout).settings).toMatchObject({ actorPolicy: "heuristic", editorPolicy: file });
+    const runOut = path.join(out, "run");
+    const ran = await rig("run", "a cup left of a laptop", "--max-iterations", "2", "--editor", file, "--out", runOut, "--json");
+    expect(ran.code).toBe(0);
+    expect(JSON.parse(await readFile(path.join(runOut, "trajectory.json"), "utf8")).settings.editorPolicy).toBe(file);
+    expectOneLineError(await rig("run", "a cup left of a laptop", "--actor", file), /not an Actor checkpoint: kind: it is an Editor checkpoint/);
   });
 });

@@ -10,8 +10,10 @@ import { syntheticSceneGraph } from "../../lib/pipeline/backends/sim/synthetic-g
 import { datasetFormats, DatasetImportError, importDatasetFile, type DatasetFormat } from "../../lib/pipeline/datasets";
 import type { SceneGraph } from "../../lib/pipeline/scene-graph/schema";
 import { encodePng } from "../../lib/pipeline/image/png";
-import { defaultActorTrainingConfig, trainActor, type ActorTrainingConfig, type RolloutGroupRecord } from "../../lib/pipeline/training/actor-trainer";
-import { actorCheckpoint, loadActorPolicy } from "../../lib/pipeline/training/checkpoint";
+import { defaultActorTrainingConfig, trainActor, type ActorTrainingConfig, type RolloutState } from "../../lib/pipeline/training/actor-trainer";
+import { actorCheckpoint, editorCheckpoint, loadActorPolicy, loadEditorPolicy } from "../../lib/pipeline/training/checkpoint";
+import { defaultEditorTrainingConfig, trainEditor, type EditorTrainingConfig } from "../../lib/pipeline/training/editor-trainer";
+import type { GrpoHooks, StepMetrics, WeighedGroup } from "../../lib/pipeline/training/grpo-trainer";
 
 const optionsSchema = z.object({
   dataset: z.string().min(1).optional(),
@@ -29,27 +31,22 @@ const optionsSchema = z.object({
 });
 
 /**
- * `rig train actor`: Reflection-GRPO on the embedded world's Actor (lib/pipeline/training). Writes
+ * `rig train actor|editor`: Reflection-GRPO on the embedded world's Actor (which edit to ask for) or
+ * Editor (where to place what it is told to), lib/pipeline/training. Writes
  * `OUT/checkpoint.json` (versioned; config, data hash, seed, git revision), `OUT/groups/` (every
  * rollout group: the state, each candidate's probability, reward and advantage) and `OUT/metrics.jsonl`
  * (one line per step), shows progress on a terminal, and with --json prints a summary. The same
- * data, options and seed give the same checkpoint. The Editor does not train yet.
+ * data, options and seed give the same checkpoint. The Actor and the Editor train separately (the
+ * paper's two phases): while one trains, the other keeps its hand-tuned policy.
  */
 export async function trainCommand(kind: string, rawOptions: unknown): Promise<void> {
-  if (kind === "editor") throw new CliError("rig train editor: the Editor's placement policy does not train yet; only the Actor does (rig train actor)");
-  if (kind !== "actor") throw new CliError(`rig train: unknown role "${kind}"; one of: actor`);
+  if (kind !== "actor" && kind !== "editor") throw new CliError(`rig train: unknown role "${kind}"; one of: actor, editor`);
   const options = parseOptions(optionsSchema, rawOptions);
+  if (kind === "editor" && options.queue) throw new CliError("--queue computes the Actor's rollout groups only; train the Editor without it");
   const graphs = await trainingGraphs(options);
-  const init = options.init === "uniform" || options.init === "heuristic" ? options.init : { vector: policyVector(await policyOrFail(options.init)) };
-  const config: ActorTrainingConfig = {
-    ...defaultActorTrainingConfig,
-    steps: options.steps,
-    groupSize: options.groupSize,
-    statesPerStep: options.statesPerStep,
-    seed: options.seed,
-    rewardFrom: options.rewardFrom,
-    init,
-  };
+  const init: ActorTrainingConfig["init"] = options.init === "uniform" || options.init === "heuristic" ? options.init : { vector: await initOrFail(kind, options.init) };
+  const schedule = { steps: options.steps, groupSize: options.groupSize, statesPerStep: options.statesPerStep, seed: options.seed, rewardFrom: options.rewardFrom, init };
+  const config: ActorTrainingConfig | EditorTrainingConfig = kind === "actor" ? { ...defaultActorTrainingConfig, ...schedule } : { ...defaultEditorTrainingConfig, ...schedule };
   await mkdir(options.out, { recursive: true });
   const metricsFile = path.join(options.out, "metrics.jsonl");
   await writeFile(metricsFile, "");
@@ -57,9 +54,8 @@ export async function trainCommand(kind: string, rawOptions: unknown): Promise<v
   const groups = await rolloutGroupWriter(path.join(options.out, "groups"));
   const tty = Boolean(process.stderr.isTTY);
   const queue = options.queue ? await trainingQueue() : undefined;
-  const result = await trainActor(graphs, config, {
-    ...(queue ? { rollouts: queue.executor } : {}),
-    onStep: (row) => {
+  const hooks: GrpoHooks<string, RolloutState> = {
+    onStep: (row: StepMetrics) => {
       lines.push(JSON.stringify(row));
       if (tty) {
         const width = 24;
@@ -68,20 +64,24 @@ export async function trainCommand(kind: string, rawOptions: unknown): Promise<v
       }
     },
     onGroup: groups.add,
-  });
+  };
+  const result =
+    kind === "actor"
+      ? await trainActor(graphs, config as ActorTrainingConfig, { ...hooks, ...(queue ? { rollouts: queue.executor } : {}) })
+      : await trainEditor(graphs, config as EditorTrainingConfig, hooks);
   await queue?.stop();
   const groupsFile = await groups.close();
   if (tty) process.stderr.write("\r" + " ".repeat(90) + "\r");
   await writeFile(metricsFile, lines.join("\n") + "\n");
-  const checkpoint = actorCheckpoint(result.vector, config, graphs, gitRevision());
+  const checkpoint = kind === "actor" ? actorCheckpoint(result.vector, config as ActorTrainingConfig, graphs, gitRevision()) : editorCheckpoint(result.vector, config as EditorTrainingConfig, graphs, gitRevision());
   const checkpointFile = path.join(options.out, "checkpoint.json");
   await writeFile(checkpointFile, JSON.stringify(checkpoint, null, 2) + "\n");
   const last = result.metrics.at(-1)!;
   const summary = { checkpoint: checkpointFile, metrics: metricsFile, groups: groupsFile, graphs: graphs.length, steps: config.steps, finalMeanReward: last.meanReward, finalKl: last.kl, parameters: Object.fromEntries(checkpoint.parameters.names.map((name, index) => [name, checkpoint.parameters.values[index]])) };
   if (options.json) process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
   else {
-    process.stdout.write(`Trained the Actor for ${config.steps} steps on ${graphs.length} graphs (SIMULATED world); last mean reward ${last.meanReward.toFixed(3)}, KL ${last.kl.toFixed(4)}.\n`);
-    process.stdout.write(`Wrote ${checkpointFile}, ${metricsFile} and the rollout groups ${groupsFile} (DPO pairs: rig export --format dpo). Compare the policy with the hand-tuned one on held-out graphs: npm run bench:train.\n`);
+    process.stdout.write(`Trained the ${kind === "actor" ? "Actor" : "Editor"} for ${config.steps} steps on ${graphs.length} graphs (SIMULATED world); last mean reward ${last.meanReward.toFixed(3)}, KL ${last.kl.toFixed(4)}.\n`);
+    process.stdout.write(`Wrote ${checkpointFile}, ${metricsFile} and the rollout groups ${groupsFile} (DPO pairs: rig export --format dpo). Use it with rig run --${kind} ${checkpointFile}; compare it with the hand-tuned one on held-out graphs: npm run bench:train${kind === "editor" ? " -- --role editor" : ""}.\n`);
   }
 }
 
@@ -93,7 +93,7 @@ async function rolloutGroupWriter(folder: string) {
   await mkdir(path.join(folder, "images"), { recursive: true });
   const pending: Promise<string>[] = [];
   return {
-    add: (group: RolloutGroupRecord) => {
+    add: (group: WeighedGroup<string, RolloutState>) => {
       const image = path.join("images", `step-${String(group.step).padStart(3, "0")}-${String(pending.length).padStart(4, "0")}.png`);
       pending.push(
         encodePng(group.state.image).then(async (png) => {
@@ -142,9 +142,10 @@ async function trainingQueue() {
   return queue;
 }
 
-async function policyOrFail(name: string) {
+/** --init's parameters: the checkpoint of the same role. */
+async function initOrFail(kind: "actor" | "editor", name: string): Promise<number[]> {
   try {
-    return await loadActorPolicy(name);
+    return kind === "actor" ? policyVector(await loadActorPolicy(name)) : (await loadEditorPolicy(name)).weights;
   } catch (error) {
     throw new CliError(`--init: ${(error as Error).message}`);
   }

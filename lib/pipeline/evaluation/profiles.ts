@@ -1,5 +1,6 @@
 import { createSimRoles } from "../backends/sim";
 import { policyFromVector } from "../backends/sim/actor";
+import { editorPolicyFromVector } from "../backends/sim/editor-policy";
 import { SimOracleScorer } from "../backends/sim/scorer";
 import type { Roles } from "../roles/types";
 import type { Grader } from "./grade";
@@ -20,11 +21,13 @@ export interface EvaluationRoles {
 export interface EvaluationProfileOptions {
   /** The sim Actor's policy as a vector (backends/sim/actor.ts policyVector); default the hand-tuned one. */
   actor?: number[];
+  /** The sim Editor's placement weights (backends/sim/editor-policy.ts); default the hand-tuned ones. */
+  editor?: number[];
 }
 
 export const evaluationProfiles = {
   sim: (options: EvaluationProfileOptions = {}): EvaluationRoles => {
-    const roles = createSimRoles(options.actor ? { actor: policyFromVector(options.actor) } : {});
+    const roles = createSimRoles({ ...(options.actor ? { actor: policyFromVector(options.actor) } : {}), ...(options.editor ? { editor: editorPolicyFromVector(options.editor) } : {}) });
     return { roles, grader: { scorer: new SimOracleScorer(roles.library), scoredBy: "oracle" } };
   },
 } satisfies Record<string, (options?: EvaluationProfileOptions) => EvaluationRoles | Promise<EvaluationRoles>>;

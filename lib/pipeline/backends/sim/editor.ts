@@ -59,6 +59,11 @@ export class SimEditor implements Editor {
 
   private readonly painter: ScenePainter;
 
+  /** The same Editor with another placement policy (a trained checkpoint's). */
+  withPolicy(policy: EditorPolicy): SimEditor {
+    return new SimEditor(this.library, this.style, policy);
+  }
+
   async edit(image: RasterImage, instruction: string, options: RoleCallOptions): Promise<RoleResult & { image: RasterImage }> {
     const { decisions: _decisions, ...result } = await this.editWith(image, instruction, options, (candidates, rng) => choosePlacement(this.policy, candidates, rng));
     return result;

@@ -2,6 +2,7 @@ import { SimActor, defaultActorPolicy, type ActorPolicy } from "./actor";
 import { SimChecker } from "./checker";
 import { SimDiffuser, defaultDiffuserBehaviour, type DiffuserBehaviour } from "./diffuser";
 import { SimEditor } from "./editor";
+import { defaultEditorPolicy, type EditorPolicy } from "./editor-policy";
 import { SimJudge } from "./judge";
 import { defaultSpriteLibrary, type SpriteLibrary } from "./world/sprite-library";
 import { worldStyle, type WorldStyle } from "./world/world";
@@ -17,6 +18,7 @@ export interface SimWorldOptions {
   height?: number;
   diffuser?: Partial<DiffuserBehaviour>;
   actor?: Partial<ActorPolicy>;
+  editor?: Partial<EditorPolicy>;
   library?: SpriteLibrary;
 }
 
@@ -29,7 +31,7 @@ export function createSimRoles(options: SimWorldOptions = {}): Roles & { style: 
     diffuser: new SimDiffuser(library, style, { ...defaultDiffuserBehaviour, ...options.diffuser }),
     checker: new SimChecker(library, style),
     actor: new SimActor({ ...defaultActorPolicy, ...options.actor }),
-    editor: new SimEditor(library, style),
+    editor: new SimEditor(library, style, { ...defaultEditorPolicy, ...options.editor }),
     judge: new SimJudge(library, style),
   };
 }
