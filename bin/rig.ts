@@ -62,6 +62,7 @@ program
   .option("--states-per-step <n>", "loop states per step", "8")
   .option("--seed <n>", "the same seed, data and options give the same checkpoint", "1")
   .option("--init <policy>", "uniform | heuristic | a checkpoint.json", "heuristic")
+  .option("--horizon <n>", "actor: reward each edit by the best of N more loop iterations after it (0: the edit alone)", "0")
   .option("--reward-from <reader>", "checker (the loop's, as deployed) | scorer (the world's oracle)", "checker")
   .requiredOption("--out <dir>", "where to write checkpoint.json and metrics.jsonl")
   .option("--queue", "compute the rollout groups on the PostgreSQL queue (every rig worker, and this process)")

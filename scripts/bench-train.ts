@@ -13,6 +13,7 @@
  *   npm run bench:train -- --learning-rate 0.02 --reward-from scorer
  *   npm run bench:train -- --init-uniform     start from the uniform policy (and show its score too)
  *   npm run bench:train -- --role editor      train the Editor's placement policy instead (the Actor stays hand-tuned)
+ *   npm run bench:train -- --horizon 2        multi-step reward: each edit scored by the best of 2 more loop iterations
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -60,7 +61,7 @@ const schedule = { steps, seed, rewardFrom, init, learningRate: option("--learni
 const onStep = (row: { step: number; meanReward: number; kl: number }) => {
   if (process.stderr.isTTY) process.stderr.write(`\rtraining the ${role}: step ${row.step + 1}/${steps}  mean reward ${row.meanReward.toFixed(3)}  KL ${row.kl.toFixed(4)}  `);
 };
-const actorConfig = { ...defaultActorTrainingConfig, ...schedule };
+const actorConfig = { ...defaultActorTrainingConfig, ...schedule, horizon: option("--horizon", defaultActorTrainingConfig.horizon) };
 const editorConfig = { ...defaultEditorTrainingConfig, ...schedule };
 const config = role === "editor" ? editorConfig : actorConfig;
 const trained = role === "editor" ? await trainEditor(training, editorConfig, { onStep }) : await trainActor(training, actorConfig, { onStep });
@@ -102,7 +103,7 @@ const row = (name: string, results: CompletedItemResult[]) => {
   return `${name.padEnd(10)} one-shot ${summary.oneShot.sgIoU.toFixed(3)}  loop ${summary.loop.sgIoU.toFixed(3)}  Entity ${summary.loop.entityIoU.toFixed(3)}  iterations ${summary.meanIterations.toFixed(2)}  (Checker's loop reading ${summary.checkerReported?.loop.sgIoU.toFixed(3)})`;
 };
 const signed = (value: number) => `${value >= 0 ? "+" : ""}${value.toFixed(3)}`;
-console.log(`SIMULATED. Trained the ${role} ${steps} steps (${config.statesPerStep} states x ${config.groupSize} edits, learning rate ${config.learningRate}, reward from the ${config.rewardFrom}) on ${trainCount} graphs of ${shape.minObjects}-${shape.maxObjects} objects in ${(trainMs / 1000).toFixed(0)} s.`);
+console.log(`SIMULATED. Trained the ${role} ${steps} steps (${config.statesPerStep} states x ${config.groupSize} edits, learning rate ${config.learningRate}, reward from the ${config.rewardFrom}${role === "actor" && actorConfig.horizon > 0 ? `, horizon ${actorConfig.horizon}` : ""}) on ${trainCount} graphs of ${shape.minObjects}-${shape.maxObjects} objects in ${(trainMs / 1000).toFixed(0)} s.`);
 console.log(`Held out: ${heldOut.length} other graphs, budget ${maxIterations} iterations, graded by the world's oracle Scorer:`);
 console.log(row("heuristic", heuristic));
 if (start) console.log(row("uniform", start));

@@ -24,6 +24,7 @@ const optionsSchema = z.object({
   statesPerStep: wholeNumber(1, 256),
   seed: wholeNumber(0, 2 ** 32 - 1),
   init: z.string(),
+  horizon: wholeNumber(0, 20),
   rewardFrom: z.enum(["checker", "scorer"], { error: 'must be "checker" or "scorer"' }),
   out: z.string().min(1, "is required"),
   json: z.boolean().optional(),
@@ -43,10 +44,11 @@ export async function trainCommand(kind: string, rawOptions: unknown): Promise<v
   if (kind !== "actor" && kind !== "editor") throw new CliError(`rig train: unknown role "${kind}"; one of: actor, editor`);
   const options = parseOptions(optionsSchema, rawOptions);
   if (kind === "editor" && options.queue) throw new CliError("--queue computes the Actor's rollout groups only; train the Editor without it");
+  if (kind === "editor" && options.horizon > 0) throw new CliError("--horizon (multi-step reward) applies to the Actor; the Editor's reward is its edit's own");
   const graphs = await trainingGraphs(options);
   const init: ActorTrainingConfig["init"] = options.init === "uniform" || options.init === "heuristic" ? options.init : { vector: await initOrFail(kind, options.init) };
   const schedule = { steps: options.steps, groupSize: options.groupSize, statesPerStep: options.statesPerStep, seed: options.seed, rewardFrom: options.rewardFrom, init };
-  const config: ActorTrainingConfig | EditorTrainingConfig = kind === "actor" ? { ...defaultActorTrainingConfig, ...schedule } : { ...defaultEditorTrainingConfig, ...schedule };
+  const config: ActorTrainingConfig | EditorTrainingConfig = kind === "actor" ? { ...defaultActorTrainingConfig, ...schedule, horizon: options.horizon } : { ...defaultEditorTrainingConfig, ...schedule };
   await mkdir(options.out, { recursive: true });
   const metricsFile = path.join(options.out, "metrics.jsonl");
   await writeFile(metricsFile, "");

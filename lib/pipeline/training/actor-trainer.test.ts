@@ -94,6 +94,34 @@ describe("trainActor", () => {
   });
 });
 
+describe("multi-step reward (horizon)", () => {
+  it("rewards an edit by the best iteration of the loop's branch after it, so later gains count", async () => {
+    const request: RolloutRequest = {
+      graph: graphs[0]!,
+      theta: policyVector(defaultActorPolicy),
+      reference: policyVector(defaultActorPolicy),
+      stateSeed: 14,
+      edits: 0,
+      sampleSeed: 3,
+      groupSize: 6,
+      temperature: 1,
+      reward: defaultActorTrainingConfig.reward,
+      rewardFrom: "scorer",
+      horizon: 0,
+    };
+    const oneStep = (await rolloutGroup(request))!;
+    const branched = (await rolloutGroup({ ...request, horizon: 2 }))!;
+    const mean = (outcome: typeof oneStep) => outcome.samples.reduce((sum, sample) => sum + sample.reward, 0) / outcome.samples.length;
+    // The same draws (same sampling seed), rewarded over a longer run.
+    expect(branched.samples.map((sample) => sample.action)).toEqual(oneStep.samples.map((sample) => sample.action));
+    expect(branched.samples.map((sample) => sample.reward)).not.toEqual(oneStep.samples.map((sample) => sample.reward));
+    expect(mean(branched)).toBeGreaterThan(mean(oneStep));
+    // An edit that loses ground at once can still lead to the best run: its multi-step reward is positive.
+    const laterGain = branched.samples.find((sample, index) => oneStep.samples[index]!.reward < 0 && sample.reward > 0);
+    expect(laterGain, "some edit that cost at first paid off over the branch").toBeDefined();
+  });
+});
+
 describe("rewardOf", () => {
   const triple = (status: "satisfied" | "violated") => ({ subject: "a", predicate: "left of", object: "b", status });
   const reading = (sgIoU: number, entityIoU: number, statuses: ("satisfied" | "violated")[]) => ({

@@ -1,4 +1,4 @@
-import { defaultActorPolicy, policyFromVector, policyVector, proposeEdits, type EditKind, type EditProposal } from "../backends/sim/actor";
+import { defaultActorPolicy, policyFromVector, policyVector, proposeEdits, type ActorPolicy, type EditKind, type EditProposal } from "../backends/sim/actor";
 import { withSceneContext } from "../backends/sim/instructions";
 import { createRng, type Rng } from "../backends/sim/random";
 import { SimOracleScorer } from "../backends/sim/scorer";
@@ -8,7 +8,7 @@ import type { SceneGraphMetrics } from "../metrics/scene-graph-iou";
 import type { CheckResult, Checker, Critique } from "../roles/types";
 import type { SceneGraph } from "../scene-graph/schema";
 import { defaultGrpoSettings, policyProbabilities, type GrpoSettings } from "./grpo";
-import { readWith, rolloutWorld, stateFrom, type LoopState, type SimWorld } from "./loop-states";
+import { branchOutcome, readWith, rolloutWorld, stateFrom, type LoopState, type SimWorld } from "./loop-states";
 import { sampleIndex, trainWithGroups, type GroupOutcome, type GrpoHooks, type StepMetrics, type WeighedGroup } from "./grpo-trainer";
 
 export type { StepMetrics } from "./grpo-trainer";
@@ -47,6 +47,13 @@ export interface ActorTrainingConfig {
   grpo: GrpoSettings;
   reward: RewardWeights;
   rewardFrom: "checker" | "scorer";
+  /**
+   * 0: an edit's reward is what that one edit changes. N > 0 (multi-step): the loop goes on N more
+   * iterations after the edit with the current policy, and the reward compares the state with the
+   * best iteration of that branch, so an edit that gains now and costs later scores what it is worth
+   * over a run. Each sample then costs N + 1 edits.
+   */
+  horizon: number;
   /** The policy training starts from, and the KL reference. */
   init: "uniform" | "heuristic" | { vector: number[] };
 }
@@ -61,6 +68,7 @@ export const defaultActorTrainingConfig: ActorTrainingConfig = {
   grpo: defaultGrpoSettings,
   reward: { entity: 0.5, damage: 0.25, unfollowed: 0.1 },
   rewardFrom: "checker",
+  horizon: 0,
   init: "heuristic",
 };
 
@@ -112,6 +120,7 @@ export interface RolloutRequest {
   temperature: number;
   reward: RewardWeights;
   rewardFrom: ActorTrainingConfig["rewardFrom"];
+  horizon: number;
 }
 
 /** A rollout group, or null when its state offers nothing to learn (already perfect, or one candidate). */
@@ -146,7 +155,7 @@ export async function rolloutGroup(request: RolloutRequest): Promise<RolloutOutc
   for (let sample = 0; sample < request.groupSize; sample++) {
     const action = sampleIndex(old, rng);
     const proposal = proposals[action]!;
-    const outcome = await tryEdit(world, rewardReader, state, proposal, sample);
+    const outcome = await tryEdit(world, rewardReader, state, proposal, sample, { policy, horizon: request.horizon });
     samples.push({
       action,
       reward: rewardOf(before, outcome, request.reward),
@@ -185,6 +194,7 @@ export async function trainActor(
       temperature: config.grpo.temperature,
       reward: config.reward,
       rewardFrom: config.rewardFrom,
+      horizon: config.horizon,
     };
   };
   return trainWithGroups(reference, config, requestFor, hooks.rollouts ?? inProcessRollouts, hooks);
@@ -195,8 +205,14 @@ interface EditOutcome {
   followed: boolean;
 }
 
-async function tryEdit(world: SimWorld, reader: Checker, state: LoopState, proposal: EditProposal, sample: number): Promise<EditOutcome> {
+/** The instruction applied to the state (and, with a horizon, the loop's branch after it), read by `reader`. */
+async function tryEdit(world: SimWorld, reader: Checker, state: LoopState, proposal: EditProposal, sample: number, continuation: { policy: ActorPolicy; horizon: number }): Promise<EditOutcome> {
   const instruction = withSceneContext(proposal.instruction, state.target.objects.map((object) => object.label));
+  if (continuation.horizon > 0) {
+    const branch = await branchOutcome(world, { actor: continuation.policy }, state, instruction, continuation.horizon);
+    const after = reader === world.checker ? branch.reading : await readWith(reader, branch.image, state.target, state.seed);
+    return { after, followed: branch.followed };
+  }
   const edited = await world.editor.edit(state.image, instruction, { seed: deriveSeed(state.seed, 100 + sample, "editor") });
   const followed = !edited.warnings.some((warning) => /image unchanged|left undone/.test(warning));
   return { after: await readWith(reader, edited.image, state.target, state.seed), followed };
