@@ -8,7 +8,7 @@ import { createEvaluationAction } from "@/app/actions/writes";
 import { runAction } from "@/lib/viewer/action-result";
 import { evalQueries } from "@/lib/viewer/eval-queries";
 import { findProfile, profileQueries, seedCaveat } from "@/lib/viewer/profile-queries";
-import { ActorPolicySelect } from "@/components/profiles/actor-policy-select";
+import { RolePolicySelect } from "@/components/profiles/role-policy-select";
 import { effectiveProfile, ProfileSelect } from "@/components/profiles/profile-select";
 
 const formatLabels: Record<(typeof evaluationFormats)[number], string> = {
@@ -30,6 +30,7 @@ export function EvalUploadForm() {
   /** "" until the user picks one: the server's default profile then. */
   const [chosenProfile, setChosenProfile] = useState("");
   const [actorPolicy, setActorPolicy] = useState("");
+  const [editorPolicy, setEditorPolicy] = useState("");
   const profiles = useQuery(profileQueries.list());
   const profile = effectiveProfile(chosenProfile, profiles.data);
   const seedNote = seedCaveat(findProfile(profiles.data, profile));
@@ -113,7 +114,8 @@ export function EvalUploadForm() {
         </label>
       </div>
       <ProfileSelect name="settings.profile" value={profile} onChange={setChosenProfile} />
-      <ActorPolicySelect name="settings.actorPolicy" value={actorPolicy} onChange={setActorPolicy} list={profiles.data} profile={profile} />
+      <RolePolicySelect role="actor" name="settings.actorPolicy" value={actorPolicy} onChange={setActorPolicy} list={profiles.data} profile={profile} />
+      <RolePolicySelect role="editor" name="settings.editorPolicy" value={editorPolicy} onChange={setEditorPolicy} list={profiles.data} profile={profile} />
       {error ? (
         <p role="alert" data-testid="eval-error" className="rounded bg-red-50 px-3 py-2 text-sm text-red-800">
           {error}

@@ -9,7 +9,7 @@ import { findProfile, profileQueries, seedCaveat } from "@/lib/viewer/profile-qu
 import { createRunAction } from "@/app/actions/writes";
 import { runAction } from "@/lib/viewer/action-result";
 import { runQueries } from "@/lib/viewer/run-queries";
-import { ActorPolicySelect, hasEmbeddedActor } from "@/components/profiles/actor-policy-select";
+import { RolePolicySelect, policySetting } from "@/components/profiles/role-policy-select";
 import { effectiveProfile, ProfileSelect } from "@/components/profiles/profile-select";
 import { examplePrompts } from "./example-prompts";
 import { defaultSettings, SettingsFields, settingsToRequest, type SettingsValues } from "./settings-fields";
@@ -25,6 +25,7 @@ export function PromptForm() {
   const [chosenProfile, setChosenProfile] = useState("");
   /** "" or "heuristic": the default policy, sent as nothing. */
   const [actorPolicy, setActorPolicy] = useState("");
+  const [editorPolicy, setEditorPolicy] = useState("");
   const profiles = useQuery(profileQueries.list());
   const profile = effectiveProfile(chosenProfile, profiles.data);
 
@@ -45,8 +46,8 @@ export function PromptForm() {
     const problem = validatePromptInput(input);
     setClientError(problem);
     if (problem) return;
-    const policy = actorPolicy && actorPolicy !== "heuristic" && hasEmbeddedActor(profiles.data, profile) ? { actorPolicy } : {};
-    create.mutate({ input, settings: { ...settingsToRequest(settings, profile), ...policy } });
+    const policies = { ...policySetting("actor", actorPolicy, profiles.data, profile), ...policySetting("editor", editorPolicy, profiles.data, profile) };
+    create.mutate({ input, settings: { ...settingsToRequest(settings, profile), ...policies } });
   }
 
   function edit(value: string) {
@@ -104,7 +105,8 @@ export function PromptForm() {
               create.reset();
             }}
           />
-          <ActorPolicySelect value={actorPolicy} onChange={setActorPolicy} list={profiles.data} profile={profile} />
+          <RolePolicySelect role="actor" value={actorPolicy} onChange={setActorPolicy} list={profiles.data} profile={profile} />
+          <RolePolicySelect role="editor" value={editorPolicy} onChange={setEditorPolicy} list={profiles.data} profile={profile} />
           <SettingsFields values={settings} onChange={setSettings} seedNote={seedCaveat(findProfile(profiles.data, profile))} />
         </div>
       </details>

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useId, useState, useTransition } from "react";
 import { forkRunAction, rolloutGroupAction } from "@/app/actions/writes";
 import { runAction } from "@/lib/viewer/action-result";
-import { ActorPolicySelect, hasEmbeddedActor } from "@/components/profiles/actor-policy-select";
+import { RolePolicySelect, hasEmbeddedActor } from "@/components/profiles/role-policy-select";
 import { effectiveProfile, ProfileSelect } from "@/components/profiles/profile-select";
 import { tripleStatusSchema, type Critique, type TripleStatus } from "@/lib/pipeline/roles/types";
 import { MAX_INSTRUCTION_CHARACTERS, MAX_RUN_ITERATIONS, type IterationView, type RunDetail } from "@/lib/schemas/run";
@@ -159,7 +159,7 @@ function ForkForm({ id, run, iteration, room }: { id: string; run: RunDetail; it
           <input id={`${id}-budget`} data-testid="fork-budget" type="number" required min={1} max={room} step={1} value={budget} onChange={(event) => setBudget(event.target.value)} className="w-24 rounded border border-slate-300 bg-white px-2 py-1 font-mono" />
         </div>
         <ProfileSelect value={profile} onChange={setProfile} />
-        <ActorPolicySelect value={actorPolicy} onChange={setActorPolicy} list={profiles.data} profile={chosenProfile} />
+        <RolePolicySelect role="actor" value={actorPolicy} onChange={setActorPolicy} list={profiles.data} profile={chosenProfile} />
       </div>
       {error ? (
         <p role="alert" data-testid="fork-error" className="rounded bg-red-50 px-3 py-2 text-red-800">

@@ -56,6 +56,7 @@ export async function createEvaluation(data: CreateEvaluationInput): Promise<{ i
         patience: data.settings.patience,
         profile: data.settings.profile,
         ...(data.settings.actorPolicy ? { actorPolicy: data.settings.actorPolicy } : {}),
+        ...(data.settings.editorPolicy ? { editorPolicy: data.settings.editorPolicy } : {}),
       };
       await tx.evaluationItem.create({
         data: {

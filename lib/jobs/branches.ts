@@ -2,7 +2,7 @@ import "server-only";
 import { createBranch, getBranchParent } from "../db/branches";
 import { AppError } from "../errors";
 import { createBranchRequestSchema, MAX_RUN_ITERATIONS, runIdSchema, runSettingsSchema, storedRunSettingsSchema } from "../schemas/run";
-import { assertActorPolicy } from "./actor-policies";
+import { assertRolePolicy } from "./role-policies";
 import { chooseProfile } from "./profiles";
 import { describeZodError } from "./validation";
 import { notifyRunQueued } from "./worker-handle";
@@ -28,7 +28,8 @@ export async function submitBranch(parentId: string, body: unknown): Promise<{ i
   const added = budget ?? Math.min(room, Math.max(1, parentSettings.maxIterations - 1));
   if (added > room) throw new AppError("bad_request:budget", `budget: a branch after iteration ${forkIndex} can add at most ${room} iteration${room === 1 ? "" : "s"} (${MAX_RUN_ITERATIONS} in all), not ${added}`);
   const profile = requested.profile === undefined ? parentSettings.profile : await chooseProfile(requested.profile);
-  assertActorPolicy(requested.actorPolicy);
+  assertRolePolicy("actor", requested.actorPolicy);
+  assertRolePolicy("editor", requested.editorPolicy);
   const settings = runSettingsSchema.parse({ ...parentSettings, ...requested, profile, maxIterations: forkIndex + 1 + added });
   const branch = await createBranch({ parentId, forkIndex, steer, settings });
   notifyRunQueued();

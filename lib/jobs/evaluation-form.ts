@@ -27,6 +27,7 @@ export async function evaluationRequestFromForm(form: FormData): Promise<unknown
     ),
     ...(field("settings.profile") === undefined ? {} : { profile: field("settings.profile") }),
     ...(field("settings.actorPolicy") === undefined ? {} : { actorPolicy: field("settings.actorPolicy") }),
+    ...(field("settings.editorPolicy") === undefined ? {} : { editorPolicy: field("settings.editorPolicy") }),
   };
   return {
     name: field("name") ?? file.name,

@@ -1,5 +1,5 @@
 import "server-only";
-import { assertActorPolicy } from "./actor-policies";
+import { assertRolePolicy } from "./role-policies";
 import {
   completeEvaluationIfDone,
   createEvaluation,
@@ -53,7 +53,8 @@ export async function submitEvaluation(body: unknown): Promise<{ id: string; ite
   }
   if (imported.items.length === 0) throw new AppError("bad_request:dataset", `${fileName ?? "upload"}: no usable item in the file`);
   const items = selectItems(imported.items, request.limit, request.sampleSeed);
-  assertActorPolicy(request.settings.actorPolicy);
+  assertRolePolicy("actor", request.settings.actorPolicy);
+  assertRolePolicy("editor", request.settings.editorPolicy);
   const settings = evaluationSettingsSchema.parse({ ...request.settings, profile: await chooseProfile(request.settings.profile) });
   const { id } = await createEvaluation({
     name: request.name,

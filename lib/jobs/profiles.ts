@@ -1,5 +1,5 @@
 import "server-only";
-import { listActorPolicies } from "./actor-policies";
+import { listRolePolicies } from "./role-policies";
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { capabilitiesOfSpec, type BackendKind } from "../pipeline/backends/capabilities";
@@ -102,7 +102,8 @@ export async function listProfiles(env: Env = process.env): Promise<ProfileListR
     defaultProfile: defaultProfileOf(catalogue),
     profiles: profileNames(catalogue).map((name) => profileView(config, name, env)),
     configError: catalogue.error,
-    actorPolicies: listActorPolicies(),
+    actorPolicies: listRolePolicies("actor"),
+    editorPolicies: listRolePolicies("editor"),
   });
 }
 

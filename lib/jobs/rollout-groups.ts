@@ -8,7 +8,7 @@ import { withSceneContext } from "../pipeline/backends/sim/instructions";
 import { groupAdvantages } from "../pipeline/training/grpo";
 import { defaultActorTrainingConfig, rewardOf } from "../pipeline/training/actor-trainer";
 import { createRolloutGroupRequestSchema, MAX_RUN_ITERATIONS, runIdSchema, runSettingsSchema, type RolloutGroupsResponse } from "../schemas/run";
-import { resolveActorPolicy } from "./actor-policies";
+import { resolveActorPolicy } from "./role-policies";
 import { describeZodError } from "./validation";
 import { notifyRunQueued } from "./worker-handle";
 

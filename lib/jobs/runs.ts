@@ -1,5 +1,5 @@
 import "server-only";
-import { assertActorPolicy } from "./actor-policies";
+import { assertRolePolicy } from "./role-policies";
 import { cancelWaitingRun, requestRunCancel } from "../db/run-execution";
 import { createRun, getRunStatus } from "../db/runs";
 import { AppError } from "../errors";
@@ -35,7 +35,8 @@ export async function submitRun(body: unknown): Promise<{ id: string }> {
   const prompt = reading.source === "prompt" ? input : sceneGraphToPromptText(reading.graph);
   // A profile is a NAME; its URLs and keys stay in the server's config and environment.
   const profile = await chooseProfile(partialSettings.profile);
-  assertActorPolicy(partialSettings.actorPolicy);
+  assertRolePolicy("actor", partialSettings.actorPolicy);
+  assertRolePolicy("editor", partialSettings.editorPolicy);
   const settings = runSettingsSchema.parse({ ...partialSettings, profile });
   const run = await createRun({ input, prompt, target: reading.graph, settings });
   notifyRunQueued();

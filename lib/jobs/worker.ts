@@ -2,6 +2,7 @@ import "server-only";
 import { encodePng, decodeImage } from "../pipeline/image/png";
 import { createSimRoles } from "../pipeline/backends/sim";
 import { SimActor } from "../pipeline/backends/sim/actor";
+import { SimEditor } from "../pipeline/backends/sim/editor";
 import type { Env } from "../pipeline/backends/config";
 import { runLoop } from "../pipeline/loop/engine";
 import type { LoopEvent, RoleProgressEvent } from "../pipeline/loop/events";
@@ -32,7 +33,7 @@ import { publishRunEvent } from "./event-bus";
 import type { DatasetFormat } from "../pipeline/datasets/types";
 import type { FinishedItemRun } from "./evaluation-results";
 import type { GradeRun, RunListener } from "./run-listener";
-import { resolveActorPolicy } from "./actor-policies";
+import { resolveActorPolicy, resolveEditorPolicy } from "./role-policies";
 import { ProfileRoles, type ResolveRunRoles, type RunRoles } from "./profile-roles";
 import { ProgressThrottle } from "./progress-throttle";
 
@@ -350,7 +351,7 @@ export class RunWorker {
     let redact = (text: string) => text;
     try {
       const profile = await this.resolveRoles(run.settings.profile);
-      const { roles, backends } = await withActorPolicy(profile, run.settings.actorPolicy);
+      const { roles, backends } = await withEditorPolicy(await withActorPolicy(profile, run.settings.actorPolicy), run.settings.editorPolicy);
       const { capabilities, redact: redactEndpoints } = profile;
       if (redactEndpoints) redact = redactEndpoints;
       if (this.abandoned) throw new Error("worker abandoned");
@@ -481,6 +482,17 @@ async function withActorPolicy(profile: RunRoles, name: string | undefined): Pro
   return {
     roles: { ...profile.roles, actor: new SimActor(await resolveActorPolicy(name)) },
     backends: { ...profile.backends, roles: { ...profile.backends.roles, actor: `sim (policy ${name})` } },
+  };
+}
+
+/** The same for the embedded Editor's placement policy (settings.editorPolicy). */
+async function withEditorPolicy(profile: Pick<RunRoles, "roles" | "backends">, name: string | undefined): Promise<Pick<RunRoles, "roles" | "backends">> {
+  if (name === undefined || name === "heuristic") return profile;
+  const { editor } = profile.roles;
+  if (!(editor instanceof SimEditor)) throw new Error(`settings.editorPolicy "${name}" is for the embedded Editor; profile "${profile.backends.profile}" runs its Editor on ${profile.backends.roles.editor ?? editor.name}`);
+  return {
+    roles: { ...profile.roles, editor: editor.withPolicy(await resolveEditorPolicy(name)) },
+    backends: { ...profile.backends, roles: { ...profile.backends.roles, editor: `sim (policy ${name})` } },
   };
 }
 

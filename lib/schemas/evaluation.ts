@@ -27,6 +27,7 @@ export const evaluationSettingsSchema = z
     /** Back-end profile of every item run (GET /api/profiles lists them). */
     profile: runSettingsSchema.shape.profile,
     actorPolicy: runSettingsSchema.shape.actorPolicy,
+    editorPolicy: runSettingsSchema.shape.editorPolicy,
   })
   .strict();
 export type EvaluationSettings = z.infer<typeof evaluationSettingsSchema>;
@@ -50,6 +51,7 @@ export const createEvaluationRequestSchema = z
         patience: runSettingsFields.patience,
         profile: runSettingsFields.profile,
         actorPolicy: runSettingsFields.actorPolicy,
+        editorPolicy: runSettingsFields.editorPolicy,
       })
       .partial()
       .strict()

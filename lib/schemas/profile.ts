@@ -54,6 +54,8 @@ export const profileListResponseSchema = z
     configError: z.string().nullable(),
     /** What settings.actorPolicy may name: "heuristic", "uniform" and the server's checkpoints. */
     actorPolicies: z.array(z.string()),
+    /** What settings.editorPolicy may name, likewise. */
+    editorPolicies: z.array(z.string()),
   })
   .strict();
 export type ProfileListResponse = z.infer<typeof profileListResponseSchema>;

@@ -49,7 +49,7 @@ describe("run detail and stream events", () => {
 
 describe("GET /api/profiles response", () => {
   const role = { role: "checker", backend: "openai-compatible", model: "qwen", capabilities: { canEdit: false, acceptsMask: false, honorsSeed: false, maxImagesPerCall: 0, structuredOutput: true } };
-  const body = { defaultProfile: "sim", profiles: [{ name: "q", description: null, roles: [role], problems: [] }], configError: null, actorPolicies: ["heuristic", "uniform"] };
+  const body = { defaultProfile: "sim", profiles: [{ name: "q", description: null, roles: [role], problems: [] }], configError: null, actorPolicies: ["heuristic", "uniform"], editorPolicies: ["heuristic", "uniform"] };
 
   it("is strict: a base URL or a key variable cannot ride along", () => {
     expect(profileListResponseSchema.parse(body)).toEqual(body);

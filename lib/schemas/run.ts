@@ -45,6 +45,8 @@ export const runSettingsFields = {
    * lists them as actorPolicies). Only a profile whose Actor is the embedded one can take it.
    */
   actorPolicy: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be "heuristic", "uniform" or the name of a checkpoint on the server'),
+  /** The embedded Editor's placement policy, named like actorPolicy (`rig train editor` checkpoints; GET /api/profiles lists them as editorPolicies). */
+  editorPolicy: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be "heuristic", "uniform" or the name of a checkpoint on the server'),
 };
 
 export const runSettingsSchema = z
@@ -56,6 +58,7 @@ export const runSettingsSchema = z
     /** Default "sim" here; a request without a profile gets the config's defaultProfile. */
     profile: runSettingsFields.profile.default("sim"),
     actorPolicy: runSettingsFields.actorPolicy.optional(),
+    editorPolicy: runSettingsFields.editorPolicy.optional(),
   })
   .strict();
 export type RunSettings = z.infer<typeof runSettingsSchema>;
