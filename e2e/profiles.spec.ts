@@ -28,6 +28,10 @@ test("the profile select offers sim (the default) and the config's profiles, say
   const policy = page.getByTestId("actor-policy-select");
   await expect(policy.locator("option")).toHaveText([/^heuristic/, /^uniform/]);
   await policy.selectOption("uniform");
+  // And the embedded Editor's placement policy beside it.
+  const editorPolicy = page.getByTestId("editor-policy-select");
+  await expect(editorPolicy.locator("option")).toHaveText([/^heuristic/, /^uniform/]);
+  await editorPolicy.selectOption("uniform");
   // The settings are open already (setSettings would toggle them shut).
   await page.getByLabel("Max iterations", { exact: true }).fill("2");
   await page.getByLabel("Patience", { exact: true }).fill("1");
@@ -37,7 +41,7 @@ test("the profile select offers sim (the default) and the config's profiles, say
   await expect(viewer.status).toHaveAttribute("data-status", "succeeded");
   await expect(page.getByTestId("run-profile")).toHaveText("sim");
   await expect(page.getByTestId("run-role-backend")).toHaveCount(5);
-  await expect(page.locator('[data-testid="run-role-backend"][data-role="editor"]')).toContainText("sim");
+  await expect(page.locator('[data-testid="run-role-backend"][data-role="editor"]')).toContainText("sim (policy uniform)");
   await expect(page.locator('[data-testid="run-role-backend"][data-role="actor"]')).toContainText("sim (policy uniform)");
 });
 
@@ -61,7 +65,7 @@ test("a run on a profile that cannot be resolved fails at once with the reason s
   await expect(page.getByTestId("run-profile")).toHaveText("remote");
 });
 
-test("the evaluation form has the profile and Actor policy selects too", async ({ page }) => {
+test("the evaluation form has the profile, Actor and Editor policy selects too", async ({ page }) => {
   await page.goto("/evals");
   const select = page.getByTestId("profile-select");
   await expect(select).toHaveValue("sim");
@@ -71,4 +75,5 @@ test("the evaluation form has the profile and Actor policy selects too", async (
   // The embedded Actor's policy goes with the upload too.
   await expect(page.getByTestId("actor-policy-select")).toHaveAttribute("name", "settings.actorPolicy");
   await expect(page.getByTestId("actor-policy-select")).toHaveValue("heuristic");
+  await expect(page.getByTestId("editor-policy-select")).toHaveAttribute("name", "settings.editorPolicy");
 });
