@@ -82,11 +82,25 @@ export class ScenePainter {
       cleared[p] = 1;
       if (truth) truth.owner[p] = -1;
     };
-    this.forEachSpritePixel(canvas, placed, (p, sprite, s, spriteWidth) => {
-      // An opaque sprite pixel is the object's own only if it still shows the sprite's colour
-      // (otherwise something nearer covers it); soft edge pixels are always repainted.
-      if (sprite[s + 3]! < 255 || showsSprite(data, p * 4, sprite, s, spriteWidth)) clear(p, Math.floor(p / width));
-    });
+    if (detection.label === UNKNOWN_LABEL) {
+      // Foreground the detector could not name has no sprite to match, so its pixels are the
+      // foreground inside its box, less what nearer objects cover there.
+      const before = analysePixels(canvas, this.style).foreground;
+      const nearer = others.filter((other) => other.depth < detection.depth);
+      const { box } = detection;
+      for (let y = Math.max(0, Math.floor(box.y * canvas.height)); y < Math.min(canvas.height, Math.ceil((box.y + box.height) * canvas.height)); y++) {
+        for (let x = Math.max(0, Math.floor(box.x * width)); x < Math.min(width, Math.ceil((box.x + box.width) * width)); x++) {
+          const p = y * width + x;
+          if (before[p] && !nearer.some((other) => contains(other.box, x / width, y / canvas.height))) clear(p, y);
+        }
+      }
+    } else {
+      this.forEachSpritePixel(canvas, placed, (p, sprite, s, spriteWidth) => {
+        // An opaque sprite pixel is the object's own only if it still shows the sprite's colour
+        // (otherwise something nearer covers it); soft edge pixels are always repainted.
+        if (sprite[s + 3]! < 255 || showsSprite(data, p * 4, sprite, s, spriteWidth)) clear(p, Math.floor(p / width));
+      });
+    }
     const foreground = analysePixels(canvas, this.style).foreground;
     forEachShadowPixel(placed, objectRect(placed, this.library).width, this.style, SHADOW_CLEAR_MARGIN, (p, y) => {
       if (!foreground[p]) clear(p, y);

@@ -4,6 +4,8 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createSimRoles } from ".";
 import { SimDiffuser } from "./diffuser";
+import { withSceneContext } from "./instructions";
+import { SimOracleScorer } from "./scorer";
 import { objectRect, renderScene } from "./world/render";
 import { decodeImage, encodePng } from "../../image/png";
 import type { RasterImage } from "../../image/raster";
@@ -128,6 +130,19 @@ describe("embedded world roles", () => {
     const left = await roles.checker.check(removed.image, both, { seed: 1 });
     expect(left.critique.missingObjects).toHaveLength(1);
     expect(left.detected.objects.map((object) => object.label)).toEqual(["laptop"]);
+  });
+
+  it("the Editor removes all of an object it cannot name (the Checker's unknown \"object\"), as the world's record confirms", async () => {
+    const { image: start } = await faithful.generate("a laptop", { seed: 3 });
+    const added = await roles.editor.edit(start, "add a dog next to the laptop", { seed: 3 });
+    const laptop = parsePrompt("a laptop");
+    // Told only of the laptop, the Checker sees the dog as foreground it cannot name.
+    expect((await roles.checker.check(added.image, laptop, { seed: 1 })).critique.extraObjects.map((extra) => extra.label)).toEqual(["object"]);
+    const removed = await roles.editor.edit(added.image, withSceneContext("remove the extra object", ["laptop"]), { seed: 3 });
+    expect((await roles.checker.check(removed.image, laptop, { seed: 1 })).critique.extraObjects).toEqual([]);
+    // The truth, not the Checker: no piece of the dog is left that would count as a dog.
+    const graded = await new SimOracleScorer(roles.library).check(removed.image, laptop, { seed: 1 });
+    expect(graded.detected.objects.map((object) => object.label)).toEqual(["laptop"]);
   });
 
   it("the Editor repaints what a moved object hid when the caption names it", async () => {
