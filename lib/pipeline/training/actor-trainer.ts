@@ -9,7 +9,7 @@ import type { CheckResult, Checker, Critique } from "../roles/types";
 import type { SceneGraph } from "../scene-graph/schema";
 import { defaultGrpoSettings, policyProbabilities, type GrpoSettings } from "./grpo";
 import { branchOutcome, readWith, rolloutWorld, stateFrom, type LoopState, type SimWorld } from "./loop-states";
-import { sampleIndex, trainWithGroups, type GroupOutcome, type GrpoHooks, type StepMetrics, type WeighedGroup } from "./grpo-trainer";
+import { drawState, inOrder, sampleIndex, trainWithGroups, type GroupOutcome, type GrpoHooks, type StepMetrics, type WeighedGroup } from "./grpo-trainer";
 
 export type { StepMetrics } from "./grpo-trainer";
 
@@ -130,11 +130,7 @@ export type RolloutOutcome = GroupOutcome<EditKind, RolloutState>;
 export type RolloutExecutor = (requests: readonly RolloutRequest[]) => Promise<(RolloutOutcome | null)[]>;
 
 /** Executes the requests here, one after another. */
-export const inProcessRollouts: RolloutExecutor = async (requests) => {
-  const outcomes: (RolloutOutcome | null)[] = [];
-  for (const request of requests) outcomes.push(await rolloutGroup(request));
-  return outcomes;
-};
+export const inProcessRollouts: RolloutExecutor = inOrder((request: RolloutRequest) => rolloutGroup(request));
 
 /** Builds the request's state with a real loop run, samples its group and rewards every sample. */
 export async function rolloutGroup(request: RolloutRequest): Promise<RolloutOutcome | null> {
@@ -180,15 +176,14 @@ export async function trainActor(
 ): Promise<{ vector: number[]; metrics: StepMetrics[] }> {
   if (graphs.length === 0) throw new RangeError("training needs at least one scene graph");
   const reference = initialVector(config.init);
-  const requestFor = ({ step, index, rng, theta }: { step: number; index: number; rng: Rng; theta: readonly number[] }): RolloutRequest => {
-    const graph = graphs[Math.floor(rng.next() * graphs.length)]!;
-    const stateSeed = fmix32((config.seed * 7919 + step * 131 + index) >>> 0);
+  const requestFor = (draw: { step: number; index: number; rng: Rng; theta: readonly number[] }): RolloutRequest => {
+    const { graph, stateSeed, edits } = drawState(graphs, config.seed, draw);
     return {
       graph,
-      theta: [...theta],
+      theta: [...draw.theta],
       reference,
       stateSeed,
-      edits: Math.floor(rng.next() * 3),
+      edits,
       sampleSeed: fmix32((stateSeed ^ 0x9e3779b9) >>> 0),
       groupSize: config.groupSize,
       temperature: config.grpo.temperature,

@@ -9,7 +9,7 @@ import type { Checker } from "../roles/types";
 import type { SceneGraph } from "../scene-graph/schema";
 import { defaultActorTrainingConfig, rewardOf, type RewardWeights, type RolloutState } from "./actor-trainer";
 import { policyProbabilities } from "./grpo";
-import { sampleIndex, trainWithGroups, type GroupOutcome, type GrpoHooks, type GrpoSchedule, type StepMetrics } from "./grpo-trainer";
+import { drawState, inOrder, sampleIndex, trainWithGroups, type GroupOutcome, type GrpoHooks, type GrpoSchedule, type StepMetrics } from "./grpo-trainer";
 import { readWith, rolloutWorld, stateFrom } from "./loop-states";
 
 /**
@@ -129,31 +129,25 @@ export async function trainEditor(
 ): Promise<{ vector: number[]; metrics: StepMetrics[] }> {
   if (graphs.length === 0) throw new RangeError("training needs at least one scene graph");
   const reference = initialEditorVector(config.init);
-  const inProcess = async (requests: readonly EditorRolloutRequest[]) => {
-    const outcomes: (EditorRolloutOutcome | null)[] = [];
-    for (const request of requests) outcomes.push(await editorRolloutGroup(request));
-    return outcomes;
-  };
   return trainWithGroups(
     reference,
     config,
-    ({ step, index, rng, theta }) => {
-      const graph = graphs[Math.floor(rng.next() * graphs.length)]!;
-      const stateSeed = fmix32((config.seed * 7919 + step * 131 + index) >>> 0);
+    (draw) => {
+      const { graph, stateSeed, edits } = drawState(graphs, config.seed, draw);
       return {
         graph,
-        theta: [...theta],
+        theta: [...draw.theta],
         reference,
         actor: config.actor,
         stateSeed,
-        edits: Math.floor(rng.next() * 3),
+        edits,
         sampleSeed: fmix32((stateSeed ^ 0x85ebca6b) >>> 0),
         groupSize: config.groupSize,
         reward: config.reward,
         rewardFrom: config.rewardFrom,
       };
     },
-    hooks.rollouts ?? inProcess,
+    hooks.rollouts ?? inOrder(editorRolloutGroup),
     hooks,
   );
 }

@@ -1,4 +1,5 @@
 import { createRng, type Rng } from "../backends/sim/random";
+import { fmix32 } from "../loop/seeds";
 import { Adam, groupAdvantages, grpoObjective, type Group, type GroupSample, type GrpoSettings } from "./grpo";
 
 /**
@@ -113,6 +114,25 @@ export async function trainWithGroups<Request, Kind extends string, State>(
     onStep?.(row);
   }
   return { vector: theta, metrics };
+}
+
+/**
+ * A step's state draw, the same for every trainer: the graph, the seed of the loop run that
+ * builds the state, and how many edits into the run it is (0-2).
+ */
+export function drawState<G>(graphs: readonly G[], seed: number, { step, index, rng }: { step: number; index: number; rng: Rng }): { graph: G; stateSeed: number; edits: number } {
+  const graph = graphs[Math.floor(rng.next() * graphs.length)]!;
+  const stateSeed = fmix32((seed * 7919 + step * 131 + index) >>> 0);
+  return { graph, stateSeed, edits: Math.floor(rng.next() * 3) };
+}
+
+/** An executor that computes the requests here, one after another. */
+export function inOrder<Request, Outcome>(compute: (request: Request) => Promise<Outcome>): (requests: readonly Request[]) => Promise<Outcome[]> {
+  return async (requests) => {
+    const outcomes: Outcome[] = [];
+    for (const request of requests) outcomes.push(await compute(request));
+    return outcomes;
+  };
 }
 
 /** An index drawn from `probabilities`. */
